@@ -1,0 +1,234 @@
+package dev.proactor.runtime;
+
+/**
+ * One operation handed to a {@link Driver}. An {@code Op} is a reusable, mutable description: prepare it
+ * with one of the {@code prepareXxx} methods, optionally {@link #attach attach} an object and set an
+ * {@link #owner(Owner) owner}, {@link Driver#submit submit} it, and prepare it again once its final
+ * completion has arrived. Reusing ops keeps the per-operation path free of allocation.
+ *
+ * <p>The memory an op names (buffers, iovecs, msghdrs, socket addresses) belongs to the caller and must
+ * stay valid until the final completion; the owner is how the caller learns that moment.
+ */
+public final class Op {
+    /** Sentinel for "no file offset": read/write at the current position (pipes, sockets). */
+    public static final long NO_OFFSET = -1L;
+
+    /** Accept flag: keep accepting, one completion per connection, {@link Completion#MORE} on all but the last. */
+    public static final int ACCEPT_MULTISHOT = 1;
+
+    private OpCode code = OpCode.NOP;
+    private int fd = -1;
+    private long address;
+    private int length;
+    private long offset = NO_OFFSET;
+    private int flags;
+    private long address2;
+    private int fd2 = -1;
+    private long offset2 = NO_OFFSET;
+    private Object attachment;
+    private Owner owner;
+
+    /** Driver bookkeeping: the slot this op occupies while in flight, or -1. */
+    private int slot = -1;
+
+    public Op() {
+    }
+
+    public Op(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    private Op set(OpCode code, int fd, long address, int length, long offset, int flags) {
+        checkIdle();
+        this.code = code;
+        this.fd = fd;
+        this.address = address;
+        this.length = length;
+        this.offset = offset;
+        this.flags = flags;
+        this.address2 = 0;
+        this.fd2 = -1;
+        this.offset2 = NO_OFFSET;
+        return this;
+    }
+
+    private void checkIdle() {
+        if (slot >= 0) {
+            throw new IllegalStateException("operation is in flight: " + this);
+        }
+    }
+
+    public Op prepareNop() {
+        return set(OpCode.NOP, -1, 0, 0, NO_OFFSET, 0);
+    }
+
+    /**
+     * @param sockaddr    where the peer address is written, or 0
+     * @param addrLenPtr  a socklen_t holding the sockaddr buffer's size, or 0
+     * @param flags       0 or {@link #ACCEPT_MULTISHOT}
+     */
+    public Op prepareAccept(int listenFd, long sockaddr, long addrLenPtr, int flags) {
+        set(OpCode.ACCEPT, listenFd, sockaddr, 0, NO_OFFSET, flags);
+        this.address2 = addrLenPtr;
+        return this;
+    }
+
+    public Op prepareConnect(int fd, long sockaddr, int sockaddrLength) {
+        return set(OpCode.CONNECT, fd, sockaddr, sockaddrLength, NO_OFFSET, 0);
+    }
+
+    public Op prepareRecv(int fd, long buffer, int length, int msgFlags) {
+        return set(OpCode.RECV, fd, buffer, length, NO_OFFSET, msgFlags);
+    }
+
+    public Op prepareSend(int fd, long buffer, int length, int msgFlags) {
+        return set(OpCode.SEND, fd, buffer, length, NO_OFFSET, msgFlags);
+    }
+
+    /** Gathering send of {@code iovCount} iovecs (16 bytes each: base, length) at {@code iovecs}. */
+    public Op prepareSendv(int fd, long iovecs, int iovCount, int msgFlags) {
+        return set(OpCode.SENDV, fd, iovecs, iovCount, NO_OFFSET, msgFlags);
+    }
+
+    public Op prepareRecvmsg(int fd, long msghdr, int msgFlags) {
+        return set(OpCode.RECVMSG, fd, msghdr, 0, NO_OFFSET, msgFlags);
+    }
+
+    public Op prepareSendmsg(int fd, long msghdr, int msgFlags) {
+        return set(OpCode.SENDMSG, fd, msghdr, 0, NO_OFFSET, msgFlags);
+    }
+
+    /** @param how SHUT_RD (0), SHUT_WR (1) or SHUT_RDWR (2) */
+    public Op prepareShutdown(int fd, int how) {
+        return set(OpCode.SHUTDOWN, fd, 0, 0, NO_OFFSET, how);
+    }
+
+    public Op prepareClose(int fd) {
+        return set(OpCode.CLOSE, fd, 0, 0, NO_OFFSET, 0);
+    }
+
+    /** One-shot readiness poll for {@code pollEvents} (POLLIN = 1, POLLOUT = 4, POLLRDHUP = 0x2000 ...). */
+    public Op preparePoll(int fd, int pollEvents) {
+        return set(OpCode.POLL, fd, 0, 0, NO_OFFSET, pollEvents);
+    }
+
+    /** Completes with -ETIME after {@code nanos}, or -ECANCELED if cancelled first. */
+    public Op prepareTimeout(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("timeout must be >= 0: " + nanos);
+        }
+        return set(OpCode.TIMEOUT, -1, 0, 0, nanos, 0);
+    }
+
+    public Op prepareRead(int fd, long buffer, int length, long fileOffset) {
+        return set(OpCode.READ, fd, buffer, length, fileOffset, 0);
+    }
+
+    public Op prepareWrite(int fd, long buffer, int length, long fileOffset) {
+        return set(OpCode.WRITE, fd, buffer, length, fileOffset, 0);
+    }
+
+    /**
+     * Moves up to {@code length} bytes from {@code fdIn} to {@code fdOut}; one of them must be a pipe.
+     * An offset of {@link #NO_OFFSET} uses (and advances) the descriptor's own position.
+     */
+    public Op prepareSplice(int fdIn, long offsetIn, int fdOut, long offsetOut, int length, int spliceFlags) {
+        set(OpCode.SPLICE, fdIn, 0, length, offsetIn, spliceFlags);
+        this.fd2 = fdOut;
+        this.offset2 = offsetOut;
+        return this;
+    }
+
+    /** Attaches an object for the completion handler to find; the driver never looks at it. */
+    public Op attach(Object attachment) {
+        this.attachment = attachment;
+        return this;
+    }
+
+    /** Sets the owner released once after this submission's final completion (null for none). */
+    public Op owner(Owner owner) {
+        checkIdle();
+        this.owner = owner;
+        return this;
+    }
+
+    public OpCode code() {
+        return code;
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public long address() {
+        return address;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    /** ACCEPT: the socklen_t pointer. */
+    public long address2() {
+        return address2;
+    }
+
+    /** SPLICE: the output descriptor. */
+    public int fd2() {
+        return fd2;
+    }
+
+    /** SPLICE: the output offset. */
+    public long offset2() {
+        return offset2;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    public Owner owner() {
+        return owner;
+    }
+
+    public boolean isInFlight() {
+        return slot >= 0;
+    }
+
+    public boolean isMultishot() {
+        return code == OpCode.ACCEPT && (flags & ACCEPT_MULTISHOT) != 0;
+    }
+
+    // ---- for drivers only ----
+
+    /** Driver use: the in-flight slot, or -1. */
+    public int slot() {
+        return slot;
+    }
+
+    /** Driver use: marks the op in flight at {@code slot} (>= 0) or idle (-1). */
+    public void slot(int slot) {
+        this.slot = slot;
+    }
+
+    /** Driver use: detaches and returns the owner, so that a handler may set a new one before resubmitting. */
+    public Owner takeOwner() {
+        Owner o = owner;
+        owner = null;
+        return o;
+    }
+
+    @Override
+    public String toString() {
+        return "Op[" + code + " fd=" + fd + (slot >= 0 ? " in flight" : "") + "]";
+    }
+}
