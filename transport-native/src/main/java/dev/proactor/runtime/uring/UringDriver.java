@@ -40,6 +40,9 @@ public final class UringDriver implements Driver {
     /** {@code -Dproactor.uring.extArg=false}: time poll waits with a TIMEOUT SQE instead of IORING_ENTER_EXT_ARG. */
     static final String EXT_ARG_PROPERTY = "proactor.uring.extArg";
 
+    /** {@code -Dproactor.uring.singleIssuer=false}: no SINGLE_ISSUER|DEFER_TASKRUN (COOP_TASKRUN instead). */
+    static final String SINGLE_ISSUER_PROPERTY = "proactor.uring.singleIssuer";
+
     private static final long CLOSE_TIMEOUT_NANOS = 10_000_000_000L;
     private static final long CLOSE_STEP_NANOS = 100_000_000L;
     private static final int MAX_OVERFLOW_ROUNDS = 64;
@@ -94,7 +97,8 @@ public final class UringDriver implements Driver {
 
     private UringDriver(DriverConfig config, UringFeatures features) {
         this.owner = Thread.currentThread();
-        this.ring = UringRing.create(config.submissionEntries(), config.completionEntries());
+        this.ring = UringRing.create(config.submissionEntries(), config.completionEntries(),
+                !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)));
         try {
             this.sq = ring.sq();
             this.cq = ring.cq();
@@ -461,8 +465,8 @@ public final class UringDriver implements Driver {
     public void wake() {
         if (Thread.currentThread() == owner) {
             selfWake = true;
-        } else if (!closed) {
-            wakeFd.signal();
+        } else {
+            wakeFd.signal(); // a no-op once close has begun
         }
     }
 

@@ -49,6 +49,7 @@ class UringDriverTest {
         System.clearProperty(UringProbe.DISABLE_PROPERTY);
         System.clearProperty(UringDriver.MULTISHOT_ACCEPT_PROPERTY);
         System.clearProperty(UringDriver.EXT_ARG_PROPERTY);
+        System.clearProperty(UringDriver.SINGLE_ISSUER_PROPERTY);
     }
 
     private UringDriver open(int sq, int cq) {
@@ -406,6 +407,39 @@ class UringDriverTest {
         assertThrows(IllegalStateException.class, () -> d.submit(new Op().prepareNop()));
         assertThrows(IllegalStateException.class, () -> d.poll(0, (op, r, f) -> { }));
         d.wake(); // harmless after close
+    }
+
+    @Test
+    void closeReleasesARecvOwnerOnlyWhenTheKernelNoLongerReadsIntoItsBuffer() {
+        closeReleasesARecvOwnerOnlyWhenTheKernelIsDone(open());
+    }
+
+    @Test
+    void closeReleasesARecvOwnerOnlyWhenTheKernelIsDoneWithoutDeferredTaskRun() {
+        // Without DEFER_TASKRUN the kernel retries a recv whenever this thread passes through a syscall.
+        System.setProperty(UringDriver.SINGLE_ISSUER_PROPERTY, "false");
+        UringDriver d = open();
+        assertEquals(0, d.setupFlags() & UringConstants.SETUP_DEFER_TASKRUN);
+        closeReleasesARecvOwnerOnlyWhenTheKernelIsDone(d);
+    }
+
+    private void closeReleasesARecvOwnerOnlyWhenTheKernelIsDone(UringDriver d) {
+        int[] pair = socketPair();
+        NativeBuffer buf = NativeBuffer.allocate(64);
+        NativeBuffer x = NativeBuffer.allocate(1);
+        x.buffer().put(0, (byte) 'X');
+        // On release, the owner sends a byte to the recv's socket: a recv still pending in the kernel would take it.
+        d.submit(new Op().prepareRecv(pair[0], buf.address(), 64, 0)
+                .owner(() -> {
+                    assertEquals(1, LibC.send(pair[1], x.address(), 1, 0));
+                    LibC.getpid(); // one more kernel round trip, in which pending task work would run
+                }));
+        assertEquals(0, d.poll(10_000_000L, (op, r, f) -> fail("recv must be pending")));
+        d.close();
+        NativeBuffer in = NativeBuffer.allocate(8);
+        assertEquals(1, LibC.recv(pair[0], in.address(), 8, LinuxConstants.MSG_DONTWAIT), "the byte must still be in the socket");
+        assertEquals('X', in.buffer().get(0));
+        assertEquals(0, buf.buffer().get(0), "the cancelled recv wrote into its buffer");
     }
 
     @Test
