@@ -35,14 +35,6 @@ import static dev.proactor.runtime.uring.UringConstants.*;
 public final class UringDriver implements Driver {
     private static final System.Logger LOG = System.getLogger(UringDriver.class.getName());
 
-    /** {@code -Dproactor.uring.multishotAccept=false}: emulate multishot accept with single accepts. */
-    static final String MULTISHOT_ACCEPT_PROPERTY = "proactor.uring.multishotAccept";
-    /** {@code -Dproactor.uring.extArg=false}: time poll waits with a TIMEOUT SQE instead of IORING_ENTER_EXT_ARG. */
-    static final String EXT_ARG_PROPERTY = "proactor.uring.extArg";
-
-    /** {@code -Dproactor.uring.singleIssuer=false}: no SINGLE_ISSUER|DEFER_TASKRUN (COOP_TASKRUN instead). */
-    static final String SINGLE_ISSUER_PROPERTY = "proactor.uring.singleIssuer";
-
     private static final long CLOSE_TIMEOUT_NANOS = 10_000_000_000L;
     private static final long CLOSE_STEP_NANOS = 100_000_000L;
     private static final int MAX_OVERFLOW_ROUNDS = 64;
@@ -98,16 +90,15 @@ public final class UringDriver implements Driver {
     private UringDriver(DriverConfig config, UringFeatures features) {
         this.owner = Thread.currentThread();
         this.ring = UringRing.create(config.submissionEntries(), config.completionEntries(),
-                !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)));
+                UringOptions.singleIssuer());
         try {
             this.sq = ring.sq();
             this.cq = ring.cq();
             this.ops = new InFlightOps(config.submissionEntries());
             this.generations = new int[ops.capacity()];
             this.cancelRequested = new boolean[ops.capacity()];
-            this.extArg = (ring.features() & FEAT_EXT_ARG) != 0 && !"false".equals(System.getProperty(EXT_ARG_PROPERTY));
-            this.multishotAccept = features.multishotAccept()
-                    && !"false".equals(System.getProperty(MULTISHOT_ACCEPT_PROPERTY));
+            this.extArg = (ring.features() & FEAT_EXT_ARG) != 0 && UringOptions.extArg();
+            this.multishotAccept = features.multishotAccept() && UringOptions.multishotAccept();
             this.encoder = new OpEncoder(sq, scratch, multishotAccept);
             ByteBuffer w = waitMemory.buffer();
             w.putLong(WAIT_ARG, 0L);                                  // sigmask

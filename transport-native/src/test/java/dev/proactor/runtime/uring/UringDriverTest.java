@@ -46,10 +46,10 @@ class UringDriverTest {
         for (int fd : fds) {
             LibC.close(fd);
         }
-        System.clearProperty(UringProbe.DISABLE_PROPERTY);
-        System.clearProperty(UringDriver.MULTISHOT_ACCEPT_PROPERTY);
-        System.clearProperty(UringDriver.EXT_ARG_PROPERTY);
-        System.clearProperty(UringDriver.SINGLE_ISSUER_PROPERTY);
+        System.clearProperty(UringOptions.DISABLE);
+        System.clearProperty(UringOptions.MULTISHOT_ACCEPT);
+        System.clearProperty(UringOptions.EXT_ARG);
+        System.clearProperty(UringOptions.SINGLE_ISSUER);
     }
 
     private UringDriver open(int sq, int cq) {
@@ -132,7 +132,7 @@ class UringDriverTest {
 
     @Test
     void disablePropertyGivesAClearError() {
-        System.setProperty(UringProbe.DISABLE_PROPERTY, "true");
+        System.setProperty(UringOptions.DISABLE, "true");
         DriverUnavailableException why = UringDriver.unavailabilityCause();
         assertNotNull(why);
         assertEquals(DriverKind.IO_URING, why.kind());
@@ -288,6 +288,35 @@ class UringDriverTest {
     }
 
     @Test
+    void steadyStateAllocatesNothingPerOp() {
+        UringDriver d = open(128, 256);
+        Op[] batch = new Op[64];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = new Op();
+        }
+        int[] completed = new int[1];
+        CompletionHandler h = (op, r, f) -> completed[0]++;
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = 0;
+        int rounds = 2000;
+        for (int round = 0; round < 2 * rounds; round++) {
+            if (round == rounds) {
+                before = threads.getCurrentThreadAllocatedBytes(); // after warm-up
+            }
+            for (Op op : batch) {
+                d.submit(op.prepareNop());
+            }
+            completed[0] = 0;
+            while (completed[0] < batch.length) {
+                d.poll(-1, h);
+            }
+        }
+        long perOp = (threads.getCurrentThreadAllocatedBytes() - before) / ((long) rounds * batch.length);
+        assertEquals(0, perOp, "bytes allocated per NOP submitted and completed");
+    }
+
+    @Test
     void noEnterWhenCompletionsAreWaitingAndNothingToSubmit() {
         UringDriver d = open();
         for (int i = 0; i < 3; i++) {
@@ -318,7 +347,7 @@ class UringDriverTest {
 
     @Test
     void timedPollWithoutExtArgUsesATimeoutSqe() {
-        System.setProperty(UringDriver.EXT_ARG_PROPERTY, "false");
+        System.setProperty(UringOptions.EXT_ARG, "false");
         UringDriver d = open();
         assertFalse(d.usesExtArg());
         assertEquals(0, d.poll(20_000_000L, (op, r, f) -> fail("nothing was submitted")));
@@ -417,7 +446,7 @@ class UringDriverTest {
     @Test
     void closeReleasesARecvOwnerOnlyWhenTheKernelIsDoneWithoutDeferredTaskRun() {
         // Without DEFER_TASKRUN the kernel retries a recv whenever this thread passes through a syscall.
-        System.setProperty(UringDriver.SINGLE_ISSUER_PROPERTY, "false");
+        System.setProperty(UringOptions.SINGLE_ISSUER, "false");
         UringDriver d = open();
         assertEquals(0, d.setupFlags() & UringConstants.SETUP_DEFER_TASKRUN);
         closeReleasesARecvOwnerOnlyWhenTheKernelIsDone(d);
@@ -462,7 +491,7 @@ class UringDriverTest {
 
     @Test
     void emulatedMultishotAcceptOfAHundredConnections() throws Exception {
-        System.setProperty(UringDriver.MULTISHOT_ACCEPT_PROPERTY, "false");
+        System.setProperty(UringOptions.MULTISHOT_ACCEPT, "false");
         UringDriver d = open();
         assertFalse(d.nativeMultishotAccept());
         acceptHundred(d);
@@ -518,7 +547,7 @@ class UringDriverTest {
 
     @Test
     void emulatedMultishotAcceptCancelledFromTheHandlerEndsWithEcanceled() throws Exception {
-        System.setProperty(UringDriver.MULTISHOT_ACCEPT_PROPERTY, "false");
+        System.setProperty(UringOptions.MULTISHOT_ACCEPT, "false");
         UringDriver d = open();
         try (Socket server = Socket.tcp(false)) {
             server.bind(new InetSocketAddress("127.0.0.1", 0));
