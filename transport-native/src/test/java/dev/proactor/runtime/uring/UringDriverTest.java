@@ -52,14 +52,14 @@ class UringDriverTest {
         System.clearProperty(UringOptions.SINGLE_ISSUER);
     }
 
-    private UringDriver open(int sq, int cq) {
+    UringDriver open(int sq, int cq) {
         UringDriver d = (UringDriver) UringDriver.open(DriverConfig.defaults().withKind(DriverKind.IO_URING)
                 .withSubmissionEntries(sq).withCompletionEntries(cq));
         drivers.add(d);
         return d;
     }
 
-    private UringDriver open() {
+    UringDriver open() {
         return open(64, 256);
     }
 
