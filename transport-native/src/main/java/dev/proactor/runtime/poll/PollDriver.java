@@ -229,14 +229,7 @@ public final class PollDriver implements Driver {
             }
             boolean woken = wakeup.takeRequest();
             boolean mustNotBlock = woken || delivered > 0 || !lists.isEmpty(READY) || !lists.isEmpty(submitList);
-            int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(mustNotBlock ? 0 : timeoutNanos));
-            if (n < 0) {
-                int e = LibC.errno();
-                if (e != Errno.EINTR) {
-                    throw new UncheckedIOException(ErrnoException.of("epoll_wait", e));
-                }
-                n = 0;
-            }
+            int n = waitForEvents(mustNotBlock ? 0 : timeoutNanos);
             for (int i = 0; i < n && !closed; i++) {
                 int off = i * EpollEventLayout.SIZE;
                 onEvent(eventsMem.getInt(off + EpollEventLayout.EVENTS_OFFSET), eventsMem.getLong(off + EpollEventLayout.DATA_OFFSET));
@@ -246,6 +239,33 @@ public final class PollDriver implements Driver {
             return delivered;
         } finally {
             this.handler = null;
+        }
+    }
+
+    /**
+     * epoll_wait, restarted after EINTR with what is left of the timeout: a signal, or task work that
+     * io_uring queues to this thread (closing a ring does), interrupts the wait but is no reason to return.
+     */
+    private int waitForEvents(long timeoutNanos) {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long remaining = timeoutNanos;
+        while (true) {
+            int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(remaining));
+            if (n >= 0) {
+                return n;
+            }
+            int e = LibC.errno();
+            if (e != Errno.EINTR) {
+                throw new UncheckedIOException(ErrnoException.of("epoll_wait", e));
+            }
+            if (timeoutNanos > 0) {
+                remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return 0;
+                }
+            } else if (timeoutNanos == 0) {
+                return 0;
+            }
         }
     }
 
