@@ -468,8 +468,18 @@ public final class UringDriver implements Driver {
 
     @Override
     public void close() {
+        shutdown(CLOSE_TIMEOUT_NANOS, true);
+    }
+
+    /**
+     * Close: cancel what is in flight (unless {@code cancel} is false, which tests use to play an unresponsive
+     * kernel), reap until every final CQE has arrived or {@code timeoutNanos} passed, release the owners of the
+     * finished ops, and free the ring. Returns false if the kernel did not answer in time: the ring and all
+     * memory still in use are then leaked, never freed.
+     */
+    boolean shutdown(long timeoutNanos, boolean cancel) {
         if (closed) {
-            return;
+            return true;
         }
         checkOwner();
         if (polling) {
@@ -478,28 +488,35 @@ public final class UringDriver implements Driver {
         closing = true;
         boolean writeMayBeUnderWay = wakeFd.shutdown();
         boolean wakeWasArmed = wakeArmed;
-        ops.forEach(op -> queueCancel(UserData.op(op.slot(), generations[op.slot()])));
-        if (wakeArmed && !writeMayBeUnderWay) {
-            queueCancel(WAKE_USER_DATA);
-        }
-        // else the claimed write will complete the armed read; the eventfd must stay open until it has.
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
-        while (ops.size() > 0 || internalInFlight > 0 || wakeArmed) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
+        try {
+            if (cancel) {
+                ops.forEach(op -> queueCancel(UserData.op(op.slot(), generations[op.slot()])));
             }
-            enterAndWait(sq.publish(), Math.min(left, CLOSE_STEP_NANOS));
-            reap(null);
+            if (wakeArmed && !writeMayBeUnderWay) {
+                queueCancel(WAKE_USER_DATA);
+            }
+            // else the claimed write will complete the armed read; the eventfd must stay open until it has.
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (ops.size() > 0 || internalInFlight > 0 || wakeArmed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                enterAndWait(sq.publish(), Math.min(left, CLOSE_STEP_NANOS));
+                reap(null);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "io_uring driver close failed", e);
+        } finally {
+            closed = true;
         }
-        closed = true;
         if (ops.size() > 0 || internalInFlight > 0 || wakeArmed) {
             LOG.log(System.Logger.Level.ERROR, "io_uring driver closed with " + ops.size() + " operations, "
                     + internalInFlight + " internal requests" + (wakeArmed ? " and the wake read" : "")
-                    + " still unanswered by the kernel after " + CLOSE_TIMEOUT_NANOS / 1_000_000 + " ms;"
+                    + " still unanswered by the kernel after " + timeoutNanos / 1_000_000 + " ms;"
                     + " leaking the ring and the memory they use instead of freeing it");
             LEAKED.add(new Object[] {ring, ops, scratch, waitMemory, wakeFd});
-            return;
+            return false;
         }
         ring.close();
         if (writeMayBeUnderWay && !wakeWasArmed) {
@@ -507,6 +524,7 @@ public final class UringDriver implements Driver {
         } else {
             wakeFd.close();
         }
+        return true;
     }
 
     // ---------------------------------------------------------------- checks and counters

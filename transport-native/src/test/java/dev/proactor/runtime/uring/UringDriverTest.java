@@ -472,6 +472,24 @@ class UringDriverTest {
     }
 
     @Test
+    void closeLeaksRatherThanFreesWhenTheKernelDoesNotAnswer() {
+        UringDriver d = open();
+        int[] pair = socketPair();
+        NativeBuffer buf = NativeBuffer.allocate(64);
+        AtomicInteger released = new AtomicInteger();
+        Op recv = new Op().prepareRecv(pair[0], buf.address(), 64, 0).owner(released::incrementAndGet);
+        d.submit(recv);
+        // No cancel is sent, so the recv stays pending: to the driver, the kernel never answers.
+        assertFalse(d.shutdown(200_000_000L, false));
+        assertEquals(0, released.get(), "an owner whose op the kernel may still use must never be released");
+        assertEquals(1, d.inFlight());
+        assertTrue(recv.isInFlight());
+        d.close(); // already closed: nothing more happens
+        assertEquals(0, released.get());
+        assertThrows(IllegalStateException.class, () -> d.submit(new Op().prepareNop()));
+    }
+
+    @Test
     void closeWithQueuedButUnsubmittedOpsReleasesThem() {
         UringDriver d = open();
         AtomicInteger released = new AtomicInteger();
