@@ -66,6 +66,7 @@ public final class PollDriver implements Driver {
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLHUP | EPOLLERR;
     private static final int ALL_EVENTS = READ_EVENTS | WRITE_EVENTS;
     private static final int SPLICE_RETRIES = 3;
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final Thread owner;
     private final int epfd;
@@ -219,6 +220,9 @@ public final class PollDriver implements Driver {
         if (closed) {
             throw new IllegalStateException("driver is closed");
         }
+        if (this.handler != null) {
+            throw new IllegalStateException("poll called from a completion handler");
+        }
         this.handler = Objects.requireNonNull(handler, "handler");
         delivered = 0;
         try {
@@ -300,7 +304,8 @@ public final class PollDriver implements Driver {
                 deliver(op, 0, 0);
                 break;
             case TIMEOUT:
-                timers.add(slot, System.nanoTime() + op.offset());
+                // Capped so that now + delay cannot wrap past the deadlines compared by subtraction.
+                timers.add(slot, System.nanoTime() + Math.min(op.offset(), MAX_TIMEOUT_NANOS));
                 break;
             case CLOSE:
                 closeDescriptor(op);
