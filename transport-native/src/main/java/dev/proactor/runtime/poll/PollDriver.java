@@ -233,14 +233,7 @@ public final class PollDriver implements Driver {
             }
             boolean woken = wakeup.takeRequest();
             boolean mustNotBlock = woken || delivered > 0 || !lists.isEmpty(READY) || !lists.isEmpty(submitList);
-            int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(mustNotBlock ? 0 : timeoutNanos));
-            if (n < 0) {
-                int e = LibC.errno();
-                if (e != Errno.EINTR) {
-                    throw new UncheckedIOException(ErrnoException.of("epoll_wait", e));
-                }
-                n = 0;
-            }
+            int n = waitForEvents(mustNotBlock ? 0 : timeoutNanos);
             for (int i = 0; i < n && !closed; i++) {
                 int off = i * EpollEventLayout.SIZE;
                 onEvent(eventsMem.getInt(off + EpollEventLayout.EVENTS_OFFSET), eventsMem.getLong(off + EpollEventLayout.DATA_OFFSET));
@@ -250,6 +243,31 @@ public final class PollDriver implements Driver {
             return delivered;
         } finally {
             this.handler = null;
+        }
+    }
+
+    /**
+     * One epoll_wait, repeated only when interrupted: EINTR is not a wake-up (a signal, or io_uring task work
+     * queued for this thread by a ring it also uses), so the wait goes on for whatever time is left.
+     */
+    private int waitForEvents(long timeoutNanos) {
+        long start = timeoutNanos > 0 ? System.nanoTime() : 0;
+        long left = timeoutNanos;
+        for (;;) {
+            int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(left));
+            if (n >= 0) {
+                return n;
+            }
+            int e = LibC.errno();
+            if (e != Errno.EINTR) {
+                throw new UncheckedIOException(ErrnoException.of("epoll_wait", e));
+            }
+            if (timeoutNanos == 0) {
+                return 0;
+            }
+            if (timeoutNanos > 0) {
+                left = Math.max(0, timeoutNanos - (System.nanoTime() - start));
+            }
         }
     }
 
