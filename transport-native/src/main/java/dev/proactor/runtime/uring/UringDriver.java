@@ -72,7 +72,7 @@ public final class UringDriver implements Driver {
     private boolean wakeArmed;
     /** wake() was called on the owner thread: the next poll must not block. */
     private boolean selfWake;
-    /** The current poll has been woken (wake read completed, or EINTR). */
+    /** The current poll has been woken (the wake eventfd's read completed). */
     private boolean woken;
     private boolean waitTimedOut;
     private int waitSequence;
@@ -311,7 +311,7 @@ public final class UringDriver implements Driver {
                 waitTimedOut = true;
                 break;
             case Errno.EINTR:
-                woken = true;
+                // A signal is not a wake-up: the poll loop waits again for what is left of the timeout.
                 break;
             case Errno.EBUSY:
             case Errno.EAGAIN:
