@@ -1,7 +1,6 @@
 package dev.proactor.netty;
 
 import dev.proactor.runtime.Completion;
-import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
 import dev.proactor.runtime.NativeBuffer;
@@ -84,7 +83,6 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
     private boolean readLoopHasData;
     private boolean eof;
     private boolean inputClosedSeenErrorOnRead;
-    private boolean sockNonEmptyReported;
     private boolean inWriteComplete;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
@@ -167,12 +165,6 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
     @Override
     protected AbstractProactorUnsafe newUnsafe() {
         return new SocketUnsafe();
-    }
-
-    @Override
-    void registered(ProactorIoRegistration registration) {
-        // io_uring reports IORING_CQE_F_SOCK_NONEMPTY on receives: no flag then means the socket is drained.
-        sockNonEmptyReported = registration.driverKind() == DriverKind.IO_URING;
     }
 
     // ---- shutdown -------------------------------------------------------------------------------------------
@@ -300,7 +292,7 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
 
     /**
      * @param msgFlags 0 for the first receive of a read loop (waits for data); MSG_DONTWAIT for the next ones,
-     *                 so that a drained socket ends the loop with -EAGAIN and channelReadComplete fires at once
+     *                 which are only made when data is known to be waiting (-EAGAIN then ends the loop)
      */
     private void submitReceive(RecvByteBufAllocator.Handle handle, int msgFlags) {
         ByteBufAllocator alloc = config.getAllocator();
@@ -336,8 +328,10 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             readPending = false;
             readLoopHasData = true;
             pipeline.fireChannelRead(buf);
-            boolean drained = sockNonEmptyReported && (flags & Completion.SOCK_NONEMPTY) == 0;
-            if (!drained && handle.continueReading() && active && !isClosing() && !eof) {
+            // Read on in this loop only when the driver says more data is waiting (io_uring's SOCK_NONEMPTY):
+            // a receive on a drained socket would wait for the peer while channelReadComplete is still due.
+            boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0;
+            if (moreData && handle.continueReading() && active && !isClosing() && !eof) {
                 submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
             } else {
                 endReadLoop(handle);
