@@ -226,6 +226,12 @@ public final class ProactorIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
+        closeAll();
+        // Let the cancelled ops complete while the event loop still runs tasks, so that closes finish normally.
+        drain(PREPARE_DRAIN_NANOS);
+    }
+
+    private void closeAll() {
         shuttingDown = true;
         for (Registration r : new ArrayList<>(registrations)) {
             try {
@@ -234,8 +240,6 @@ public final class ProactorIoHandler implements IoHandler {
                 logger.warn("failed to close {}", r.handle, t);
             }
         }
-        // Let the cancelled ops complete while the event loop still runs tasks, so that closes finish normally.
-        drain(PREPARE_DRAIN_NANOS);
     }
 
     @Override
@@ -245,6 +249,9 @@ public final class ProactorIoHandler implements IoHandler {
             destroyed = true;
             return;
         }
+        // The event loop may skip prepareToDestroy() when shutdown is requested while it runs tasks with a quiet
+        // period of 0; close whatever is still open (closing twice is harmless).
+        closeAll();
         drain(config.drainTimeoutNanos());
         if (d.inFlight() > 0) {
             logger.warn("{} ops still in flight after {} ms; the driver waits for the kernel to finish them",
