@@ -27,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.PromiseNotifier;
 import io.netty.util.internal.StringUtil;
 
@@ -38,6 +39,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -662,6 +664,22 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
 
         void writeFailed(IOException e) {
             handleWriteError(e);
+        }
+
+        /**
+         * With SO_LINGER above 0, close(2) blocks until the unsent data is gone or the time is up: close on another
+         * thread then, as NIO does, so the event loop never stalls. No op is in flight by the time this runs.
+         */
+        @Override
+        protected Executor prepareToClose() {
+            try {
+                if (isOpen() && config.getSoLinger() > 0) {
+                    return GlobalEventExecutor.INSTANCE;
+                }
+            } catch (Throwable ignore) {
+                // closes on the event loop
+            }
+            return null;
         }
 
         @Override

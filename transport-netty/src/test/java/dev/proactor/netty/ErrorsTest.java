@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +60,38 @@ class ErrorsTest {
             assertEquals("ECONNREFUSED", err.codeName());
             assertTrue(f.channel().closeFuture().await(5, TimeUnit.SECONDS));
         } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void connectTimeout(DriverKind kind) throws Exception {
+        EventLoopGroup group = TestDrivers.proactor(kind, 1);
+        // A listener that never accepts, its queue filled: Linux drops further SYNs, so a connect hangs.
+        List<SocketChannel> fillers = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 4; i++) {
+                SocketChannel s = SocketChannel.open();
+                s.configureBlocking(false);
+                s.connect(full.getLocalSocketAddress());
+                fillers.add(s);
+            }
+            Thread.sleep(100);
+            long start = System.nanoTime();
+            ChannelFuture f = new Bootstrap().group(group).channel(ProactorSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .connect(full.getLocalSocketAddress());
+            assertTrue(f.await(10, TimeUnit.SECONDS));
+            assertInstanceOf(ConnectTimeoutException.class, f.cause());
+            assertTrue(f.cause().getMessage().contains(String.valueOf(full.getLocalPort())), f.cause().getMessage());
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250), "timed out too early");
+            assertTrue(f.channel().closeFuture().await(5, TimeUnit.SECONDS), "closed after the timeout");
+        } finally {
+            for (SocketChannel s : fillers) {
+                s.close();
+            }
             TestDrivers.shutdown(group);
         }
     }
