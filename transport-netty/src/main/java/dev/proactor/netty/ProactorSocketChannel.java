@@ -605,6 +605,11 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
         }
     }
 
+    /** Whether a receive is in flight (the kernel may be writing the read buffer). Event loop only. */
+    boolean isReadInFlight() {
+        return readOp.isInFlight();
+    }
+
     /** Whether a send is in flight (the kernel may be reading the outbound ByteBufs). Event loop only. */
     boolean isWriteInFlight() {
         return writeOp.isInFlight();

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Closing a channel, or shutting its event loop group down, while a send is in flight: the ByteBuf under the
- * send is released only after the send's completion (never while the kernel may read it), and nothing leaks.
+ * Closing a channel, or shutting its event loop group down, while a send or a receive is in flight: the ByteBuf
+ * under the op is released only after the op's completion (never while the kernel may use it), and nothing leaks.
  */
 class CloseWithWriteInFlightTest {
     private static final int BIG = 16 << 20;
@@ -55,7 +55,7 @@ class CloseWithWriteInFlightTest {
     }
 
     private static TrackedBuffer big(ProactorSocketChannel ch) {
-        TrackedBuffer buf = new TrackedBuffer(ch, BIG);
+        TrackedBuffer buf = TrackedBuffer.forSend(ch, BIG);
         buf.writerIndex(BIG);
         return buf;
     }
@@ -114,6 +114,97 @@ class CloseWithWriteInFlightTest {
             children.close().sync();
         } finally {
             TestDrivers.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void shutdownOutputWhileSendWaits(DriverKind kind) throws Exception {
+        EventLoopGroup group = TestDrivers.proactor(kind, 2);
+        ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        try {
+            Channel server = stuckServer(group, children);
+            ProactorSocketChannel ch = connect(group, server);
+            TrackedBuffer buf = big(ch);
+            ChannelFuture write = ch.writeAndFlush(buf);
+            Thread.sleep(300);
+            assertTrue(writeInFlight(ch), "the send should be waiting for the peer");
+
+            // Netty's shutdownOutput fails and releases the outbound buffer: only after the send's completion.
+            ch.shutdownOutput().sync();
+            assertTrue(ch.isOutputShutdown());
+            assertFalse(buf.releasedWhileInFlight.get(10, TimeUnit.SECONDS), "released while the send was in flight");
+            assertEquals(0, buf.refCnt());
+            assertTrue(write.await(10, TimeUnit.SECONDS));
+            assertFalse(write.isSuccess());
+            assertTrue(ch.isOpen(), "shutdownOutput does not close the channel");
+            ch.close().sync();
+            server.close().sync();
+            children.close().sync();
+        } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void closeWhileReceiveWaits(DriverKind kind) throws Exception {
+        EventLoopGroup group = TestDrivers.proactor(kind, 2);
+        ReadBufferTracker tracker = new ReadBufferTracker();
+        CompletableFuture<ProactorSocketChannel> child = new CompletableFuture<>();
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
+                    .childOption(ChannelOption.ALLOCATOR, tracker)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            tracker.channel = (ProactorSocketChannel) ch;
+                            child.complete((ProactorSocketChannel) ch);
+                        }
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            Channel client = connect(group, server);
+            ProactorSocketChannel ch = child.get(5, TimeUnit.SECONDS);
+            Thread.sleep(100);
+            assertTrue(ch.eventLoop().submit(ch::isReadInFlight).get(5, TimeUnit.SECONDS), "a receive waits for data");
+            TrackedBuffer readBuffer = tracker.last;
+            assertEquals(1, readBuffer.refCnt());
+
+            ch.close().sync();
+            assertFalse(readBuffer.releasedWhileInFlight.get(10, TimeUnit.SECONDS), "read buffer released while the receive was in flight");
+            assertEquals(0, readBuffer.refCnt());
+            client.close().sync();
+            server.close().sync();
+        } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
+    /** Hands out tracked direct buffers for the channel's receives. */
+    private static final class ReadBufferTracker extends io.netty.buffer.AbstractByteBufAllocator {
+        volatile ProactorSocketChannel channel;
+        volatile TrackedBuffer last;
+
+        ReadBufferTracker() {
+            super(true);
+        }
+
+        @Override
+        protected io.netty.buffer.ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected io.netty.buffer.ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            ProactorSocketChannel ch = channel;
+            TrackedBuffer b = new TrackedBuffer(this, ch.eventLoop(), ch::isReadInFlight, initialCapacity, maxCapacity);
+            last = b;
+            return b;
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
         }
     }
 
