@@ -320,6 +320,19 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             ReferenceCountUtil.safeRelease(buf);
             return;
         }
+        // read() from a handler while this runs only marks the read pending; the next loop starts below.
+        inReadComplete = true;
+        try {
+            readComplete0(buf, res, flags);
+        } finally {
+            inReadComplete = false;
+        }
+        if (readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
+            startReadLoop();
+        }
+    }
+
+    private void readComplete0(ByteBuf buf, int res, int flags) {
         RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
         ChannelPipeline pipeline = pipeline();
         if (res > 0) {
@@ -350,10 +363,9 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             handle.lastBytesRead(0);
             endReadLoop(handle);
         } else if (res == ECANCELED) {
+            // Cancelled because AUTO_READ was turned off: end the loop if it delivered anything.
             if (readLoopHasData) {
                 endReadLoop(handle);
-            } else if (readPending && active) {
-                startReadLoop();
             }
         } else {
             eof = true;
@@ -365,16 +377,7 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
 
     private void endReadLoop(RecvByteBufAllocator.Handle handle) {
         handle.readComplete();
-        inReadComplete = true;
-        try {
-            pipeline().fireChannelReadComplete();
-        } finally {
-            inReadComplete = false;
-        }
-        // read() during channelReadComplete (autoRead, or the user) starts the next loop.
-        if (readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
-            startReadLoop();
-        }
+        pipeline().fireChannelReadComplete();
     }
 
     /** EOF or a read error: half-close if allowed, else close. Mirrors the epoll transport. */

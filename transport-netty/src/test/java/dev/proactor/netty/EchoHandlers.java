@@ -16,11 +16,22 @@ final class EchoHandlers {
 
     @ChannelHandler.Sharable
     static final class EchoServer extends ChannelInboundHandlerAdapter {
-        static final EchoServer INSTANCE = new EchoServer();
+        static final EchoServer INSTANCE = new EchoServer(false);
+        /** Also calls read() from channelRead, as proxies do: must not disturb the read loop in progress. */
+        static final EchoServer EAGER_READ = new EchoServer(true);
+
+        private final boolean readInChannelRead;
+
+        private EchoServer(boolean readInChannelRead) {
+            this.readInChannelRead = readInChannelRead;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.write(msg);
+            if (readInChannelRead) {
+                ctx.read();
+            }
         }
 
         @Override
