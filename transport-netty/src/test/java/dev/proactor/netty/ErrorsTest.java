@@ -98,6 +98,26 @@ class ErrorsTest {
 
     @ParameterizedTest
     @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void disconnectCloses(DriverKind kind) throws Exception {
+        EventLoopGroup group = TestDrivers.proactor(kind, 1);
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
+                    .childHandler(EchoHandlers.EchoServer.INSTANCE)
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            Channel ch = new Bootstrap().group(group).channel(ProactorSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
+            // A receive is waiting: disconnect must cancel it and close safely (the leak check sees its buffer).
+            ch.disconnect().sync();
+            assertTrue(ch.closeFuture().await(5, TimeUnit.SECONDS));
+            assertFalse(ch.isOpen());
+            server.close().sync();
+        } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
     void writeAfterCloseFailsAndReleases(DriverKind kind) throws Exception {
         EventLoopGroup group = TestDrivers.proactor(kind, 1);
         try {
