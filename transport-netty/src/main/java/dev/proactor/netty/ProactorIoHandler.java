@@ -151,7 +151,15 @@ public final class ProactorIoHandler implements IoHandler {
         }
         reportActiveTime = context.shouldReportActiveIoTime();
         batchStartNanos = 0;
-        int n = d.poll(timeout, dispatcher);
+        int n;
+        try {
+            n = d.poll(timeout, dispatcher);
+        } catch (RuntimeException e) {
+            // A failing wait (not a failing op): log, pause so a persistent error cannot spin, and go on.
+            logger.warn("{} driver poll failed", d.kind(), e);
+            pauseAfterFailure();
+            return 0;
+        }
         if (armedCancels > 0) {
             runDeferredCancels(d, armedCancels);
         }
@@ -159,6 +167,14 @@ public final class ProactorIoHandler implements IoHandler {
             context.reportActiveIoTime(batchStartNanos == 0 ? 0 : System.nanoTime() - batchStartNanos);
         }
         return n;
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void deferCancel(Op op) {
