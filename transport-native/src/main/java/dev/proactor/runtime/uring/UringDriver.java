@@ -714,6 +714,11 @@ public final class UringDriver implements Driver {
         return nativeBufferRings;
     }
 
+    /** Tests: the kernel buffer rings registered so far. */
+    List<KernelBufferRing> kernelRings() {
+        return Collections.unmodifiableList(kernelRings);
+    }
+
     /** Emulated multishot receives: RECVs issued again after a completion (0 when the kernel's multishot is used). */
     public long emulatedRecvReissues() {
         return emulatedRecvReissues;
