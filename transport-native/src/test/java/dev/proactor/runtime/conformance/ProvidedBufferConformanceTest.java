@@ -2,14 +2,18 @@ package dev.proactor.runtime.conformance;
 
 import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.Completion;
+import dev.proactor.runtime.CompletionHandler;
+import dev.proactor.runtime.Driver;
 import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.NativeBuffer;
 import dev.proactor.runtime.Op;
 import dev.proactor.runtime.linux.LinuxConstants;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -351,6 +355,47 @@ public class ProvidedBufferConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
+    void cancelFromTheHandlerEndsTheMultishotAfterWhatIsAlreadyDelivered(DriverKind kind) {
+        try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
+            BufferRing ring = loop.driver().registerBufferRing(13, 8, 512);
+            Loopback.sendAll(loop, p.client().fd(), pattern(4000).address(), 4000);
+            List<Integer> results = new ArrayList<>();
+            List<Boolean> more = new ArrayList<>();
+            long[] received = {0};
+            long[] mismatch = {-1};
+            boolean[] cancelAccepted = {false};
+            Op op = new Op().prepareRecvMultishot(p.server().fd(), 13, 0);
+            OwnerProbe owner = OwnerProbe.on(loop, op);
+            loop.submit(op.attach((Reaction) (o, r, f) -> {
+                results.add(r);
+                more.add(Completion.hasMore(f));
+                if (Completion.hasBuffer(f)) {
+                    int id = Completion.bufferId(f);
+                    long bad = firstMismatch(ring, id, r, received[0]);
+                    mismatch[0] = mismatch[0] < 0 ? bad : mismatch[0];
+                    received[0] += r;
+                    ring.recycle(id);
+                }
+                if (results.size() == 1) {
+                    cancelAccepted[0] = loop.driver().cancel(o);
+                }
+            }));
+            loop.runUntil(() -> !op.isInFlight(), "the final completion");
+            assertTrue(cancelAccepted[0], "cancel from the handler of a MORE completion");
+            int n = results.size();
+            assertEquals(-Errno.ECANCELED, (int) results.get(n - 1), () -> "results " + results);
+            assertEquals(false, more.get(n - 1));
+            assertFalse(more.subList(0, n - 1).contains(false), "only the last completion lacks MORE: " + more);
+            owner.assertReleasedOnceAfter(n);
+            loop.runFor(Duration.ofMillis(30));
+            assertEquals(n, loop.completionsOf(op), "nothing after the final completion");
+            assertEquals(-1, mismatch[0]);
+            assertEquals(0, ring.handedOut());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
     void endOfStreamIsAFinalZero(DriverKind kind) {
         try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
             BufferRing ring = loop.driver().registerBufferRing(4, 4, 2048);
@@ -491,6 +536,54 @@ public class ProvidedBufferConformanceTest {
             assertEquals(0, ring.handedOut());
         } finally {
             loop.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
+    void steadyStateMultishotReceiveAllocatesNothingPerMessage(DriverKind kind) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported());
+        try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
+            Driver d = loop.driver();
+            BufferRing ring = d.registerBufferRing(14, 4, 256);
+            NativeBuffer message = pattern(64);
+            Op recv = new Op();
+            Op send = new Op();
+            int[] received = {0};
+            int[] finals = {0};
+            CompletionHandler handler = (op, r, f) -> {
+                if (op == recv) {
+                    if (Completion.hasBuffer(f)) {
+                        received[0] += r;
+                        ring.recycle(Completion.bufferId(f));
+                    }
+                    if (!Completion.hasMore(f)) {
+                        finals[0]++;
+                        d.submit(recv.prepareRecvMultishot(p.server().fd(), 14, 0));
+                    }
+                } else if (r != 64) {
+                    throw new AssertionError("send: " + r);
+                }
+            };
+            d.submit(recv.prepareRecvMultishot(p.server().fd(), 14, 0));
+            int rounds = 20_000;
+            long before = 0;
+            for (int i = 0; i < 2 * rounds; i++) {
+                if (i == rounds) {
+                    before = mx.getCurrentThreadAllocatedBytes(); // after warm-up
+                }
+                d.submit(send.prepareSend(p.client().fd(), message.address(), 64, 0));
+                int target = (i + 1) * 64;
+                while (received[0] < target || send.isInFlight()) {
+                    d.poll(-1, handler);
+                }
+            }
+            long perMessage = (mx.getCurrentThreadAllocatedBytes() - before) / rounds;
+            assertTrue(perMessage < 8, "bytes allocated per message sent and received: " + perMessage);
+            assertEquals(0, finals[0], "the multishot never ended");
+            d.cancel(recv);
+            loop.runUntil(() -> d.inFlight() == 0, "the cancelled receive");
         }
     }
 
