@@ -202,7 +202,9 @@ public final class BufferRing {
         expect(bufferId, LENT);
         state[bufferId] = AVAILABLE;
         free[freeCount++] = bufferId;
-        runOneWaiter();
+        if (!closed) {
+            runOneWaiter();
+        }
     }
 
     /** Driver use: a completion is about to deliver {@code bufferId} to the consumer, who now owns it. */
@@ -213,7 +215,7 @@ public final class BufferRing {
         handedOut++;
     }
 
-    /** Driver use: the driver has closed and no longer fills buffers; waiting actions are dropped. */
+    /** Driver use: the driver is closing and fills no more buffers; waiting actions are dropped. */
     public void close() {
         closed = true;
         waiters.clear();

@@ -73,6 +73,8 @@ public final class PollDriver implements Driver {
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLHUP | EPOLLERR;
     private static final int ALL_EVENTS = READ_EVENTS | WRITE_EVENTS;
     private static final int SPLICE_RETRIES = 3;
+    /** Buffers a multishot receive fills in a row before the others get their turn (the kernel's limit too). */
+    private static final int MULTISHOT_BURST = 32;
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final Thread owner;
@@ -423,12 +425,21 @@ public final class PollDriver implements Driver {
     private void runQueue(int fd, int side, int readyEvents) {
         int list = listOf(fd, side);
         int retries = 0;
+        int burst = 0;
         int slot;
         while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
             Op op = inFlight.get(slot);
             if (op.code() == OpCode.RECV_PROVIDED) {
                 if (!receiveProvided(op, slot)) {
                     return;
+                }
+                if (lists.head(list) != slot) {
+                    burst = 0;
+                } else if (++burst == MULTISHOT_BURST) {
+                    // Still data and buffers: go on in the next poll, behind what else is ready, not in a loop here.
+                    lists.remove(slot);
+                    lists.append(submitList, slot);
+                    burst = 0;
                 }
                 continue;
             }

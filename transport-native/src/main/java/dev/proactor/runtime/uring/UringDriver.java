@@ -599,6 +599,7 @@ public final class UringDriver implements Driver {
             throw new IllegalStateException("close called from a completion handler");
         }
         closing = true;
+        bufferRings.closeAll(); // no more buffers lent or provided, no waiting actions run (they would submit)
         boolean writeMayBeUnderWay = wakeFd.shutdown();
         boolean wakeWasArmed = wakeArmed;
         try {
@@ -629,7 +630,6 @@ public final class UringDriver implements Driver {
                     + " still unanswered by the kernel after " + timeoutNanos / 1_000_000 + " ms;"
                     + " leaking the ring and the memory they use instead of freeing it");
             LEAKED.add(new Object[] {ring, ops, scratch, waitMemory, wakeFd, bufferRings, kernelRings});
-            bufferRings.closeAll();
             return false;
         }
         unregisterBufferRings();
@@ -651,7 +651,6 @@ public final class UringDriver implements Driver {
                         + "; the ring's memory is released with the io_uring instance");
             }
         }
-        bufferRings.closeAll();
     }
 
     // ---------------------------------------------------------------- checks and counters

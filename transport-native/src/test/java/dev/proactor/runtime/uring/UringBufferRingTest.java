@@ -189,6 +189,39 @@ class UringBufferRingTest {
     }
 
     @Test
+    void emulatedCloseDrainsWithoutRunningActionsWaitingForABuffer() {
+        System.setProperty(UringOptions.BUFFER_RINGS, "false");
+        UringDriver d = open();
+        BufferRing ring = d.registerBufferRing(7, 2, 128);
+        int[] idle = socketPair();
+        int[] busy = socketPair();
+        AtomicInteger released = new AtomicInteger();
+        // Lent its buffer by the emulation, this receive gives it back when close cancels it.
+        d.submit(new Op().prepareRecvProvided(idle[0], 7, 0).owner(released::incrementAndGet));
+        NativeBuffer one = NativeBuffer.allocate(1);
+        assertEquals(1, LibC.send(busy[1], one.address(), 1, 0));
+        Op take = new Op().prepareRecvProvided(busy[0], 7, 0);
+        d.submit(take);
+        int[] handedOut = {-1};
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (handedOut[0] < 0) {
+            assertTrue(System.nanoTime() < deadline);
+            d.poll(10_000_000L, (op, r, f) -> handedOut[0] = Completion.bufferId(f));
+        }
+        assertEquals(0, ring.available());
+        boolean[] ran = {false};
+        ring.whenAvailable(() -> {
+            ran[0] = true;
+            d.submit(take.prepareRecvProvided(busy[0], 7, 0));
+        });
+        assertTrue(d.shutdown(10_000_000_000L, true), "close drained everything");
+        assertFalse(ran[0], "an action waiting for a buffer never runs once close has begun");
+        assertEquals(1, released.get());
+        ring.recycle(handedOut[0]);
+        assertFalse(ran[0]);
+    }
+
+    @Test
     void closeUnregistersTheRingOnlyAfterTheMultishotRecvHasEnded() {
         UringDriver d = open();
         BufferRing ring = d.registerBufferRing(3, 4, 256);
