@@ -98,17 +98,33 @@ public final class Drivers {
     /** One line: the driver chosen and why each other one was not. */
     public static String describe() {
         StringBuilder sb = new StringBuilder();
+        boolean forced = isForced();
         if (DEFAULT_FAILURE != null) {
             sb.append("no driver: ").append(DEFAULT_FAILURE.getMessage());
         } else {
-            String forced = System.getProperty(DriverConfig.DRIVER_PROPERTY);
             sb.append("driver ").append(DEFAULT_KIND)
-                    .append(forced != null && !forced.isBlank() ? " (forced by -D" + DriverConfig.DRIVER_PROPERTY + ")" : " (automatic)");
+                    .append(forced ? " (forced by -D" + DriverConfig.DRIVER_PROPERTY + ")" : " (automatic)");
         }
-        for (Map.Entry<DriverKind, DriverUnavailableException> e : UNAVAILABLE.entrySet()) {
-            sb.append("; ").append(e.getKey()).append(" not used: ").append(reason(e.getValue()));
+        for (DriverKind kind : DriverKind.values()) {
+            if (kind == DEFAULT_KIND) {
+                continue;
+            }
+            DriverUnavailableException why = UNAVAILABLE.get(kind);
+            sb.append("; ").append(kind).append(" not used: ");
+            if (why != null) {
+                sb.append(reason(why));
+            } else if (forced) {
+                sb.append("available, but -D").append(DriverConfig.DRIVER_PROPERTY).append(" chose another");
+            } else {
+                sb.append("available, lower in the automatic order (iocp, io_uring, poll)");
+            }
         }
         return sb.toString();
+    }
+
+    private static boolean isForced() {
+        String forced = System.getProperty(DriverConfig.DRIVER_PROPERTY);
+        return forced != null && !forced.isBlank();
     }
 
     private static String reason(DriverUnavailableException e) {
