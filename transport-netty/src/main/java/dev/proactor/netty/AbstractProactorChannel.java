@@ -199,6 +199,14 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
         }
     }
 
+    /** Cancels {@code ops} once the driver has attempted it (a send still writes what fits right away). */
+    final void cancelAfterAttempt(ProactorIoOps ops) {
+        ProactorIoRegistration r = ioRegistration;
+        if (r != null && ops.op().isInFlight()) {
+            r.cancelAfterAttempt(ops);
+        }
+    }
+
     /** True from close() on: no new ops may be submitted. */
     final boolean isClosing() {
         return closeState != OPEN;

@@ -17,6 +17,7 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,10 @@ public final class ProactorIoHandler implements IoHandler {
     private final ProactorIoHandlerConfig config;
     private final CompletionHandler dispatcher = this::dispatch;
     private final Set<Registration> registrations = new LinkedHashSet<>();
+
+    /** Ops to cancel after the next poll (see {@link ProactorIoRegistration#cancelAfterAttempt}). */
+    private Op[] deferredCancels = new Op[16];
+    private int deferredCount;
 
     private volatile Driver driver;
     private volatile boolean destroyed;
@@ -134,8 +139,10 @@ public final class ProactorIoHandler implements IoHandler {
             return 0;
         }
         Driver d = driver();
+        // Cancels requested before this poll run after it: by then the driver has attempted those ops once.
+        int armedCancels = deferredCount;
         long timeout;
-        if (!context.canBlock()) {
+        if (!context.canBlock() || armedCancels > 0) {
             timeout = 0;
         } else if (context.deadlineNanos() == -1) {
             timeout = -1;
@@ -145,10 +152,33 @@ public final class ProactorIoHandler implements IoHandler {
         reportActiveTime = context.shouldReportActiveIoTime();
         batchStartNanos = 0;
         int n = d.poll(timeout, dispatcher);
+        if (armedCancels > 0) {
+            runDeferredCancels(d, armedCancels);
+        }
         if (reportActiveTime) {
             context.reportActiveIoTime(batchStartNanos == 0 ? 0 : System.nanoTime() - batchStartNanos);
         }
         return n;
+    }
+
+    private void deferCancel(Op op) {
+        if (deferredCount == deferredCancels.length) {
+            deferredCancels = Arrays.copyOf(deferredCancels, deferredCount * 2);
+        }
+        deferredCancels[deferredCount++] = op;
+    }
+
+    private void runDeferredCancels(Driver d, int armed) {
+        for (int i = 0; i < armed; i++) {
+            Op op = deferredCancels[i];
+            if (op.isInFlight()) {
+                d.cancel(op);
+            }
+        }
+        int rest = deferredCount - armed;
+        System.arraycopy(deferredCancels, armed, deferredCancels, 0, rest);
+        Arrays.fill(deferredCancels, rest, deferredCount, null);
+        deferredCount = rest;
     }
 
     private void dispatch(Op op, int result, int flags) {
@@ -244,7 +274,11 @@ public final class ProactorIoHandler implements IoHandler {
             if (left <= 0) {
                 break;
             }
-            d.poll(Math.min(left, DRAIN_POLL_NANOS), dispatcher);
+            int armed = deferredCount;
+            d.poll(armed > 0 ? 0 : Math.min(left, DRAIN_POLL_NANOS), dispatcher);
+            if (armed > 0) {
+                runDeferredCancels(d, armed);
+            }
         }
     }
 
@@ -310,6 +344,13 @@ public final class ProactorIoHandler implements IoHandler {
         public boolean cancel(ProactorIoOps ops) {
             Driver d = driver;
             return d != null && ops.op().isInFlight() && d.cancel(ops.op());
+        }
+
+        @Override
+        public void cancelAfterAttempt(ProactorIoOps ops) {
+            if (ops.op().isInFlight()) {
+                deferCancel(ops.op());
+            }
         }
 
         @Override

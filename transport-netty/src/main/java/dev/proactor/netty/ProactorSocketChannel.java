@@ -222,7 +222,7 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
                 pendingShutdownOutput.addListener(new PromiseNotifier<>(false, promise));
             } else {
                 pendingShutdownOutput = promise;
-                cancel(writeOps);
+                cancelAfterAttempt(writeOps);
             }
             return;
         }
@@ -603,9 +603,9 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
         }
     }
 
-    @Override
-    public String toString() {
-        return super.toString();
+    /** Whether a send is in flight (the kernel may be reading the outbound ByteBufs). Event loop only. */
+    boolean isWriteInFlight() {
+        return writeOp.isInFlight();
     }
 
     private final class SocketUnsafe extends AbstractProactorUnsafe {
@@ -692,7 +692,8 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
         @Override
         void cancelOps() {
             cancel(readOps);
-            cancel(writeOps);
+            // What the socket can take at once is still sent, as with a synchronous write before close.
+            cancelAfterAttempt(writeOps);
             cancel(connectOps);
         }
 
