@@ -1,6 +1,7 @@
-package dev.proactor.integration;
+package dev.proactor.integration.docker;
 
 import dev.proactor.integration.support.HostJdk;
+import dev.proactor.integration.support.LocalImages;
 import dev.proactor.integration.support.RepoFiles;
 import dev.proactor.integration.support.Requirements;
 import dev.proactor.netty.Proactor;
@@ -76,7 +77,7 @@ class SeccompFallbackTest {
     }
 
     private static GenericContainer<?> demoContainer() {
-        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(DockerEngineTest.DEBIAN))
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(LocalImages.DEBIAN))
                 .withFileSystemBind(demoJar.toString(), "/demo/proactor-demo.jar", BindMode.READ_ONLY)
                 .withCommand(HostJdk.javaLauncher(), "-jar", "/demo/proactor-demo.jar", String.valueOf(PORT), "0.0.0.0")
                 .withExposedPorts(PORT)

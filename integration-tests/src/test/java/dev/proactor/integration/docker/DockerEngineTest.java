@@ -1,5 +1,6 @@
-package dev.proactor.integration;
+package dev.proactor.integration.docker;
 
+import dev.proactor.integration.support.LocalImages;
 import dev.proactor.integration.support.Requirements;
 import com.github.dockerjava.api.exception.NotFoundException;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code .ci/run} starts the engine and makes the local images.
  */
 class DockerEngineTest {
-    static final String DEBIAN = "local/debian:bookworm";
+    private static final String DEBIAN = LocalImages.DEBIAN;
 
     @Test
     void engineAndLocalImagesArePresent() {
