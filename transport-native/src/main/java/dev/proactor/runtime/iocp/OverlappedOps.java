@@ -380,10 +380,14 @@ final class OverlappedOps {
         return Ws2_32.shutdown(op.fd(), op.flags()) == 0 ? 0 : fail(Ws2_32.lastError());
     }
 
-    /** closesocket, or CloseHandle for a file or pipe. */
+    /**
+     * closesocket, or CloseHandle for a file or pipe. Every call still pending on the handle is cancelled first
+     * (it completes with -ECANCELED): Windows does that when a socket closes, Wine does not always.
+     */
     int close(Op op) {
         int handle = op.fd();
         associations.closing(handle);
+        Kernel32.CancelIoEx(handle, 0);
         if (Ws2_32.closesocket(handle) == 0) {
             return 0;
         }
