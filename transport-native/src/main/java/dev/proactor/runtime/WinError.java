@@ -83,34 +83,7 @@ public final class WinError {
     private static final Map<Integer, Entry> CANONICAL = new HashMap<>();
 
     static {
-        def(ERROR_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", "The system cannot find the file specified", Errno.ENOENT);
-        def(ERROR_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", "The system cannot find the path specified", Errno.ENOENT);
-        def(ERROR_ACCESS_DENIED, "ERROR_ACCESS_DENIED", "Access is denied", Errno.EACCES);
-        def(ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE", "The handle is invalid", Errno.EBADF);
-        def(ERROR_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", "Not enough memory resources are available", Errno.ENOMEM);
-        def(ERROR_HANDLE_EOF, "ERROR_HANDLE_EOF", "Reached the end of the file", 0);
-        def(ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED", "The request is not supported", Errno.EOPNOTSUPP);
-        def(ERROR_NETNAME_DELETED, "ERROR_NETNAME_DELETED", "The specified network name is no longer available", Errno.ECONNRESET);
-        def(ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", "The parameter is incorrect", Errno.EINVAL);
-        def(ERROR_BROKEN_PIPE, "ERROR_BROKEN_PIPE", "The pipe has been ended", Errno.EPIPE);
-        def(ERROR_SEM_TIMEOUT, "ERROR_SEM_TIMEOUT", "The semaphore timeout period has expired", Errno.ETIMEDOUT);
-        def(ERROR_NO_DATA, "ERROR_NO_DATA", "The pipe is being closed", Errno.EPIPE);
-        def(ERROR_MORE_DATA, "ERROR_MORE_DATA", "More data is available", Errno.EMSGSIZE);
-        def(ERROR_PIPE_CONNECTED, "ERROR_PIPE_CONNECTED", "There is a process on other end of the pipe", Errno.EISCONN);
-        def(ERROR_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED",
-                "The I/O operation has been aborted because of either a thread exit or an application request", Errno.ECANCELED);
-        def(ERROR_IO_INCOMPLETE, "ERROR_IO_INCOMPLETE", "Overlapped I/O event is not in a signaled state", Errno.EINPROGRESS);
-        def(ERROR_IO_PENDING, "ERROR_IO_PENDING", "Overlapped I/O operation is in progress", Errno.EINPROGRESS);
-        def(ERROR_NOT_FOUND, "ERROR_NOT_FOUND", "Element not found", Errno.ENOENT);
-        def(ERROR_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", "The remote computer refused the network connection", Errno.ECONNREFUSED);
-        def(ERROR_GRACEFUL_DISCONNECT, "ERROR_GRACEFUL_DISCONNECT", "The network connection was gracefully closed", Errno.EPIPE);
-        def(ERROR_CONNECTION_INVALID, "ERROR_CONNECTION_INVALID", "An operation was attempted on a nonexistent network connection", Errno.ENOTCONN);
-        def(ERROR_NETWORK_UNREACHABLE, "ERROR_NETWORK_UNREACHABLE", "The network location cannot be reached", Errno.ENETUNREACH);
-        def(ERROR_HOST_UNREACHABLE, "ERROR_HOST_UNREACHABLE", "The network location cannot be reached", Errno.EHOSTUNREACH);
-        def(ERROR_PORT_UNREACHABLE, "ERROR_PORT_UNREACHABLE", "No service is operating at the destination network endpoint on the remote system", Errno.ECONNREFUSED);
-        def(ERROR_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED", "The network connection was aborted by the local system", Errno.ECONNABORTED);
-        def(ERROR_NO_SYSTEM_RESOURCES, "ERROR_NO_SYSTEM_RESOURCES", "Insufficient system resources exist to complete the requested service", Errno.ENOBUFS);
-
+        // The first code defined for an errno is its canonical one: Winsock's first, ERROR_OPERATION_ABORTED for ECANCELED.
         def(WSAEINTR, "WSAEINTR", "A blocking operation was interrupted", Errno.EINTR);
         def(WSAEBADF, "WSAEBADF", "The file handle supplied is not valid", Errno.EBADF);
         def(WSAEACCES, "WSAEACCES", "An attempt was made to access a socket in a way forbidden by its access permissions", Errno.EACCES);
@@ -128,15 +101,15 @@ public final class WinError {
         def(WSAEPROTONOSUPPORT, "WSAEPROTONOSUPPORT", "The requested protocol has not been configured", Errno.EPROTONOSUPPORT);
         def(WSAESOCKTNOSUPPORT, "WSAESOCKTNOSUPPORT", "The socket type is not supported in this address family", Errno.EPROTONOSUPPORT);
         def(WSAEOPNOTSUPP, "WSAEOPNOTSUPP", "The attempted operation is not supported for the type of object referenced", Errno.EOPNOTSUPP);
-        def(WSAEPFNOSUPPORT, "WSAEPFNOSUPPORT", "The protocol family has not been configured", Errno.EAFNOSUPPORT);
         def(WSAEAFNOSUPPORT, "WSAEAFNOSUPPORT", "An address incompatible with the requested protocol was used", Errno.EAFNOSUPPORT);
+        def(WSAEPFNOSUPPORT, "WSAEPFNOSUPPORT", "The protocol family has not been configured", Errno.EAFNOSUPPORT);
         def(WSAEADDRINUSE, "WSAEADDRINUSE", "Only one usage of each socket address is normally permitted", Errno.EADDRINUSE);
         def(WSAEADDRNOTAVAIL, "WSAEADDRNOTAVAIL", "The requested address is not valid in its context", Errno.EADDRNOTAVAIL);
         def(WSAENETDOWN, "WSAENETDOWN", "A socket operation encountered a dead network", Errno.ENETDOWN);
         def(WSAENETUNREACH, "WSAENETUNREACH", "A socket operation was attempted to an unreachable network", Errno.ENETUNREACH);
-        def(WSAENETRESET, "WSAENETRESET", "The connection has been broken due to keep-alive activity", Errno.ECONNRESET);
         def(WSAECONNABORTED, "WSAECONNABORTED", "An established connection was aborted by the software in your host machine", Errno.ECONNABORTED);
         def(WSAECONNRESET, "WSAECONNRESET", "An existing connection was forcibly closed by the remote host", Errno.ECONNRESET);
+        def(WSAENETRESET, "WSAENETRESET", "The connection has been broken due to keep-alive activity", Errno.ECONNRESET);
         def(WSAENOBUFS, "WSAENOBUFS", "No buffer space available", Errno.ENOBUFS);
         def(WSAEISCONN, "WSAEISCONN", "A connect request was made on an already connected socket", Errno.EISCONN);
         def(WSAENOTCONN, "WSAENOTCONN", "The socket is not connected", Errno.ENOTCONN);
@@ -147,16 +120,41 @@ public final class WinError {
         def(WSAEHOSTUNREACH, "WSAEHOSTUNREACH", "A socket operation was attempted to an unreachable host", Errno.EHOSTUNREACH);
         def(WSANOTINITIALISED, "WSANOTINITIALISED", "WSAStartup has not been called", Errno.EINVAL);
         def(WSAEDISCON, "WSAEDISCON", "The remote party has initiated a graceful shutdown", Errno.EPIPE);
+
+        def(ERROR_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", "The system cannot find the file specified", Errno.ENOENT);
+        def(ERROR_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", "The system cannot find the path specified", Errno.ENOENT);
+        def(ERROR_ACCESS_DENIED, "ERROR_ACCESS_DENIED", "Access is denied", Errno.EACCES);
+        def(ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE", "The handle is invalid", Errno.EBADF);
+        def(ERROR_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", "Not enough memory resources are available", Errno.ENOMEM);
+        def(ERROR_HANDLE_EOF, "ERROR_HANDLE_EOF", "Reached the end of the file", 0);
+        def(ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED", "The request is not supported", Errno.EOPNOTSUPP);
+        def(ERROR_NETNAME_DELETED, "ERROR_NETNAME_DELETED", "The specified network name is no longer available", Errno.ECONNRESET);
+        def(ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", "The parameter is incorrect", Errno.EINVAL);
+        def(ERROR_BROKEN_PIPE, "ERROR_BROKEN_PIPE", "The pipe has been ended", Errno.EPIPE);
+        def(ERROR_SEM_TIMEOUT, "ERROR_SEM_TIMEOUT", "The semaphore timeout period has expired", Errno.ETIMEDOUT);
+        def(ERROR_NO_DATA, "ERROR_NO_DATA", "The pipe is being closed", Errno.EPIPE);
+        def(ERROR_MORE_DATA, "ERROR_MORE_DATA", "More data is available", Errno.EMSGSIZE);
+        def(ERROR_PIPE_CONNECTED, "ERROR_PIPE_CONNECTED", "There is a process on other end of the pipe", Errno.EISCONN);
+        def(ERROR_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED",
+                "The I/O operation has been aborted because of either a thread exit or an application request", Errno.ECANCELED);
         def(WSAECANCELLED, "WSAECANCELLED", "The call has been canceled", Errno.ECANCELED);
+        def(ERROR_IO_INCOMPLETE, "ERROR_IO_INCOMPLETE", "Overlapped I/O event is not in a signaled state", Errno.EINPROGRESS);
+        def(ERROR_IO_PENDING, "ERROR_IO_PENDING", "Overlapped I/O operation is in progress", Errno.EINPROGRESS);
+        def(ERROR_NOT_FOUND, "ERROR_NOT_FOUND", "Element not found", Errno.ENOENT);
+        def(ERROR_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", "The remote computer refused the network connection", Errno.ECONNREFUSED);
+        def(ERROR_GRACEFUL_DISCONNECT, "ERROR_GRACEFUL_DISCONNECT", "The network connection was gracefully closed", Errno.EPIPE);
+        def(ERROR_CONNECTION_INVALID, "ERROR_CONNECTION_INVALID", "An operation was attempted on a nonexistent network connection", Errno.ENOTCONN);
+        def(ERROR_NETWORK_UNREACHABLE, "ERROR_NETWORK_UNREACHABLE", "The network location cannot be reached", Errno.ENETUNREACH);
+        def(ERROR_HOST_UNREACHABLE, "ERROR_HOST_UNREACHABLE", "The network location cannot be reached", Errno.EHOSTUNREACH);
+        def(ERROR_PORT_UNREACHABLE, "ERROR_PORT_UNREACHABLE", "No service is operating at the destination network endpoint on the remote system", Errno.ECONNREFUSED);
+        def(ERROR_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED", "The network connection was aborted by the local system", Errno.ECONNABORTED);
+        def(ERROR_NO_SYSTEM_RESOURCES, "ERROR_NO_SYSTEM_RESOURCES", "Insufficient system resources exist to complete the requested service", Errno.ENOBUFS);
     }
 
     private static void def(int code, String name, String text, int errno) {
         Entry e = new Entry(code, name, text, errno);
         BY_CODE.put(code, e);
-        Entry old = CANONICAL.get(errno);
-        if (old == null || (code >= WSAEINTR && old.code < WSAEINTR)) {
-            CANONICAL.put(errno, e);
-        }
+        CANONICAL.putIfAbsent(errno, e);
     }
 
     private WinError() {

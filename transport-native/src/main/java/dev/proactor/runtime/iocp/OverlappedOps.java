@@ -303,8 +303,8 @@ final class OverlappedOps {
         if (now != 0) {
             return now;
         }
-        if ((op.flags() & (POLLIN | POLLPRI | POLLRDHUP)) == 0) {
-            return RECHECK;
+        if ((op.flags() & (POLLIN | POLLPRI | POLLRDHUP)) == 0 || isListening(op.fd(), slot)) {
+            return RECHECK; // POLLOUT, or a listener: no overlapped call signals these
         }
         int association = associations.associate(op.fd());
         if (association < 0) {
@@ -322,6 +322,14 @@ final class OverlappedOps {
         int e = Ws2_32.lastError();
         // No zero-byte receive on this socket (a listener ...): ask WSAPoll again later instead.
         return e == WinError.ERROR_IO_PENDING ? PENDING : RECHECK;
+    }
+
+    private boolean isListening(int socket, int slot) {
+        long base = memory.address(slot);
+        memory.putLong(slot, OverlappedMemory.SCRATCH, 0L);
+        memory.putInt(slot, OverlappedMemory.TRANSFERRED, 4);
+        return Ws2_32.getsockopt(socket, Ws2_32.SOL_SOCKET, 0x0002 /* SO_ACCEPTCONN */, base + OverlappedMemory.SCRATCH,
+                base + OverlappedMemory.TRANSFERRED) == 0 && memory.getInt(slot, OverlappedMemory.SCRATCH) != 0;
     }
 
     /** POLL: the requested events ready now (with POLLERR/POLLHUP/POLLNVAL), 0 if none, or -errno. */
@@ -466,12 +474,25 @@ final class OverlappedOps {
             return fail(error);
         }
         long msg = op.address();
+        if (truncated && bytes == 0) {
+            bytes = iovLength(msg); // a call that failed at once reports no count, but the buffers are full
+        }
         if (caller.getLong(msg + MSG_NAME) != 0) {
             caller.putInt(msg + MSG_NAMELEN, memory.getInt(slot, OverlappedMemory.SCRATCH));
         }
         caller.putLong(msg + MSG_CONTROLLEN, 0L);
         caller.putInt(msg + MSG_FLAGS, truncated ? MSG_TRUNC : 0);
         return bytes;
+    }
+
+    private int iovLength(long msg) {
+        long iov = caller.getLong(msg + MSG_IOV);
+        long count = caller.getLong(msg + MSG_IOVLEN);
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += caller.getLong(iov + 16L * i + 8);
+        }
+        return (int) Math.min(total, Integer.MAX_VALUE);
     }
 
     /** At driver close: what a finished op leaves behind that nobody will receive (an accepted socket). */
