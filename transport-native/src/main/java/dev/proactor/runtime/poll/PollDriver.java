@@ -1,5 +1,7 @@
 package dev.proactor.runtime.poll;
 
+import dev.proactor.runtime.BufferRing;
+import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.Driver;
@@ -34,7 +36,7 @@ import static dev.proactor.runtime.linux.LinuxConstants.POLLHUP;
  *
  * <p>{@link #submit} only queues. {@link #poll} first tries each new operation's non-blocking system call;
  * one that would block (EAGAIN, EINPROGRESS) joins its descriptor's FIFO queue for its direction (read:
- * RECV, RECVMSG, ACCEPT, READ; write: SEND, SENDV, SENDMSG, CONNECT, WRITE, SPLICE; POLL ops wait in a third
+ * RECV, RECV_PROVIDED, RECVMSG, ACCEPT, READ; write: SEND, SENDV, SENDMSG, CONNECT, WRITE, SPLICE; POLL ops wait in a third
  * list), and the descriptor is added to the epoll set once per lifetime, edge-triggered for every event.
  *
  * <p>Edge-triggered is safe because nothing waits without having failed first: an operation joins an empty
@@ -42,6 +44,11 @@ import static dev.proactor.runtime.linux.LinuxConstants.POLLHUP;
  * non-empty queue behind a head that did. Any readiness after that failure is a new edge; readiness before
  * the descriptor was added is reported by EPOLL_CTL_ADD itself. On an edge the queue is retried in order
  * until it is empty or a call returns EAGAIN again, so no readiness is left unconsumed while ops wait.
+ *
+ * <p>Provided buffers ({@link BufferRing}) are emulated the way io_uring's buffer select behaves: each attempt
+ * of a RECV_PROVIDED takes an available buffer of its group (none: the op ends with -ENOBUFS), receives into
+ * it, and hands it out with the completion; a multishot one stays at the head of its queue and goes on while
+ * the socket has data and buffers are available.
  *
  * <p>Differences from io_uring, chosen and documented: a CLOSE op first completes every operation still
  * queued on that descriptor with -ECANCELED (io_uring leaves them pending until cancelled, holding the
@@ -66,6 +73,8 @@ public final class PollDriver implements Driver {
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLHUP | EPOLLERR;
     private static final int ALL_EVENTS = READ_EVENTS | WRITE_EVENTS;
     private static final int SPLICE_RETRIES = 3;
+    /** Buffers a multishot receive fills in a row before the others get their turn (the kernel's limit too). */
+    private static final int MULTISHOT_BURST = 32;
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final Thread owner;
@@ -73,6 +82,7 @@ public final class PollDriver implements Driver {
     private final Wakeup wakeup;
     private final EpollRegistrations registrations;
     private final NonBlockingCalls calls = new NonBlockingCalls();
+    private final BufferRings bufferRings = new BufferRings();
     private final InFlightOps inFlight;
     private final SlotLists lists;
     private final TimerHeap timers;
@@ -174,10 +184,24 @@ public final class PollDriver implements Driver {
         if (closed) {
             throw new IllegalStateException("driver is closed");
         }
+        if (op.code() == OpCode.RECV_PROVIDED) {
+            bufferRings.get(op.bufferGroup()); // an unknown group fails here, not at completion
+        }
         int slot = inFlight.add(op);
         ensureSlots(inFlight.capacity());
         connecting[slot] = false;
         lists.append(submitList, slot);
+    }
+
+    @Override
+    public BufferRing registerBufferRing(int groupId, int bufferCount, int bufferSize) {
+        checkOwner();
+        if (closed) {
+            throw new IllegalStateException("driver is closed");
+        }
+        BufferRing.checkArguments(groupId, bufferCount, bufferSize);
+        bufferRings.checkUnused(groupId);
+        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null));
     }
 
     private void ensureSlots(int capacity) {
@@ -336,6 +360,7 @@ public final class PollDriver implements Driver {
                 break;
             case ACCEPT:
             case RECV:
+            case RECV_PROVIDED:
             case RECVMSG:
             case READ:
                 enqueue(slot, op.fd(), READ_SIDE);
@@ -400,9 +425,24 @@ public final class PollDriver implements Driver {
     private void runQueue(int fd, int side, int readyEvents) {
         int list = listOf(fd, side);
         int retries = 0;
+        int burst = 0;
         int slot;
         while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
             Op op = inFlight.get(slot);
+            if (op.code() == OpCode.RECV_PROVIDED) {
+                if (!receiveProvided(op, slot)) {
+                    return;
+                }
+                if (lists.head(list) != slot) {
+                    burst = 0;
+                } else if (++burst == MULTISHOT_BURST) {
+                    // Still data and buffers: go on in the next poll, behind what else is ready, not in a loop here.
+                    lists.remove(slot);
+                    lists.append(submitList, slot);
+                    burst = 0;
+                }
+                continue;
+            }
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
             if (r == -Errno.EAGAIN || r == -Errno.EINPROGRESS) {
                 if (op.code() == OpCode.CONNECT && r == -Errno.EINPROGRESS) {
@@ -425,6 +465,43 @@ public final class PollDriver implements Driver {
             lists.remove(slot);
             deliver(op, r, 0);
         }
+    }
+
+    /**
+     * One receive of a RECV_PROVIDED at the head of its queue, into an available buffer of its group. Returns
+     * false if the socket has nothing to read (the op waits); true if it completed or, multishot, delivered a
+     * buffer and stays at the head to receive again.
+     */
+    private boolean receiveProvided(Op op, int slot) {
+        BufferRing group = bufferRings.get(op.bufferGroup());
+        int id = group.take();
+        if (id < 0) {
+            lists.remove(slot);
+            deliver(op, -Errno.ENOBUFS, 0);
+            return true;
+        }
+        int r = calls.recvInto(op, group.address(id), group.bufferSize());
+        if (r == -Errno.EAGAIN) {
+            group.giveBack(id);
+            return false;
+        }
+        if (r <= 0) {
+            group.giveBack(id);
+            if (r == -Errno.EBADF) {
+                registrations.forget(op.fd());
+            }
+            lists.remove(slot);
+            deliver(op, r, 0);
+            return true;
+        }
+        group.handOut(id);
+        if (op.isMultishot()) {
+            deliver(op, r, Completion.withBuffer(id) | Completion.MORE); // a cancel from the handler unqueues it
+        } else {
+            lists.remove(slot);
+            deliver(op, r, Completion.withBuffer(id));
+        }
+        return true;
     }
 
     /**
@@ -560,6 +637,7 @@ public final class PollDriver implements Driver {
         }
         closed = true;
         inFlight.forEach(inFlight::completeSilently);
+        bufferRings.closeAll();
         wakeup.close();
         LibC.close(epfd);
     }

@@ -1,5 +1,8 @@
 package dev.proactor.runtime.poll;
 
+import dev.proactor.runtime.BufferRing;
+import dev.proactor.runtime.Completion;
+import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.DriverConfig;
 import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.Drivers;
@@ -263,5 +266,37 @@ class PollDriverTest {
         a.close();
         b.close();
         listener.close();
+    }
+
+    @Test
+    void aMultishotReceiveFillsAtMostABurstOfBuffersPerPoll() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            int total = 128 * 1024;
+            Loopback.sendAll(loop, p.server().fd(), NativeBuffer.allocate(total).address(), total);
+            BufferRing ring = loop.driver().registerBufferRing(1, 4, 1024);
+            Op recv = new Op().prepareRecvMultishot(p.client().fd(), 1, 0);
+            int[] completions = {0};
+            long[] received = {0};
+            CompletionHandler handler = (op, r, f) -> {
+                completions[0]++;
+                if (Completion.hasBuffer(f)) {
+                    received[0] += r;
+                    ring.recycle(Completion.bufferId(f));
+                }
+            };
+            loop.driver().submit(recv);
+            int most = 0;
+            int polls = 0;
+            while (received[0] < total) {
+                completions[0] = 0;
+                loop.driver().poll(1_000_000L, handler);
+                most = Math.max(most, completions[0]);
+                assertTrue(++polls < 10_000, "stuck after " + received[0] + " bytes");
+            }
+            assertEquals(32, most, "buffers filled by one poll while 128 were ready");
+            assertTrue(recv.isInFlight(), "the multishot goes on after each burst");
+            assertTrue(loop.driver().cancel(recv));
+            loop.runUntil(() -> !recv.isInFlight(), "the cancelled receive");
+        }
     }
 }
