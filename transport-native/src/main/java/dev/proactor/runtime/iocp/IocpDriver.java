@@ -1,5 +1,7 @@
 package dev.proactor.runtime.iocp;
 
+import dev.proactor.runtime.BufferRing;
+import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
@@ -38,6 +40,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Cancel is CancelIoEx; the aborted call's packet (ERROR_OPERATION_ABORTED) completes the op with
  * -ECANCELED. Closing a port does not cancel overlapped I/O, so {@link #close} cancels every pending call and
  * dequeues until each packet has arrived; if some never do, the port and all memory are leaked, never freed.
+ *
+ * <p>Provided buffers ({@link BufferRing}) are picked by the driver: a RECV_PROVIDED borrows an available
+ * buffer of its group for one overlapped WSARecv; the buffer is handed out with a completion that got data and
+ * given back otherwise; a multishot one then receives again into the next buffer, or ends with -ENOBUFS when
+ * none is available (as io_uring does).
  *
  * <p>A handle can only be associated with one port. When another driver's handle is used here, its packets
  * reach that driver's port, which forwards them to the port recorded next to the OVERLAPPED.
@@ -79,6 +86,7 @@ public final class IocpDriver implements Driver {
     private final ByteBuffer entriesMemory;
     private final int maxEntries;
     private final CallerMemory foreign = new CallerMemory();
+    private final BufferRings bufferRings = new BufferRings();
 
     private final AtomicBoolean wakePosted = new AtomicBoolean();
     private final Object portLock = new Object();
@@ -86,6 +94,8 @@ public final class IocpDriver implements Driver {
 
     private byte[] state;
     private boolean[] cancelRequested;
+    /** By slot: the provided buffer lent to the RECV_PROVIDED in flight, or -1. */
+    private int[] lentBuffer;
     private int kernelCalls;
 
     private CompletionHandler handler;
@@ -114,6 +124,8 @@ public final class IocpDriver implements Driver {
         this.timers = new TimerHeap(ops.capacity());
         this.state = new byte[ops.capacity()];
         this.cancelRequested = new boolean[ops.capacity()];
+        this.lentBuffer = new int[ops.capacity()];
+        Arrays.fill(lentBuffer, -1);
         this.maxEntries = Math.max(16, Math.min(MAX_ENTRIES, config.completionEntries()));
         this.entries = NativeBuffer.allocate(maxEntries * ENTRY_SIZE + 8);
         this.entriesMemory = entries.buffer();
@@ -136,6 +148,9 @@ public final class IocpDriver implements Driver {
         if (op.isInFlight()) {
             throw new IllegalStateException("operation is already in flight: " + op);
         }
+        if (op.code() == OpCode.RECV_PROVIDED) {
+            bufferRings.get(op.bufferGroup()); // an unknown group fails here, not at completion
+        }
         int slot = ops.add(op);
         ensureSlots(ops.capacity());
         memory.ensure(slot);
@@ -147,6 +162,9 @@ public final class IocpDriver implements Driver {
         if (capacity > state.length) {
             state = Arrays.copyOf(state, capacity);
             cancelRequested = Arrays.copyOf(cancelRequested, capacity);
+            int old = lentBuffer.length;
+            lentBuffer = Arrays.copyOf(lentBuffer, capacity);
+            Arrays.fill(lentBuffer, old, capacity, -1);
             timers.ensureSlots(capacity);
             io.ensureSlots(capacity);
         }
@@ -183,8 +201,28 @@ public final class IocpDriver implements Driver {
         }
     }
 
+    @Override
+    public BufferRing registerBufferRing(int groupId, int bufferCount, int bufferSize) {
+        checkUsable();
+        BufferRing.checkArguments(groupId, bufferCount, bufferSize);
+        bufferRings.checkUnused(groupId);
+        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null));
+    }
+
     private void issue(Op op, int slot) {
-        int r = io.issue(op, slot);
+        int r;
+        if (op.code() == OpCode.RECV_PROVIDED) {
+            BufferRing group = bufferRings.get(op.bufferGroup());
+            int id = group.take();
+            if (id < 0) {
+                makeReady(slot, -Errno.ENOBUFS, 0);
+                return;
+            }
+            lentBuffer[slot] = id;
+            r = io.recvInto(op, slot, group.address(id), group.bufferSize());
+        } else {
+            r = io.issue(op, slot);
+        }
         if (r == OverlappedOps.PENDING) {
             state[slot] = KERNEL;
             kernelCalls++;
@@ -206,8 +244,15 @@ public final class IocpDriver implements Driver {
         ready.add(slot, result, flags);
     }
 
-    /** MORE for a multishot accept that goes on; SOCK_NONEMPTY when a receive filled the whole buffer (there may be more). */
+    /**
+     * The flags of a completion, decided when its result is known: MORE for a multishot that goes on; a lent
+     * provided buffer is handed out (BUFFER and its id) if it got data, else given back; SOCK_NONEMPTY when a
+     * receive filled the whole buffer (there may be more).
+     */
     private int completionFlags(Op op, int slot, int result) {
+        if (op.code() == OpCode.RECV_PROVIDED) {
+            return providedFlags(op, slot, result);
+        }
         if (op.isMultishot() && result >= 0 && !cancelRequested[slot]) {
             return Completion.MORE;
         }
@@ -215,6 +260,28 @@ public final class IocpDriver implements Driver {
             return Completion.SOCK_NONEMPTY;
         }
         return 0;
+    }
+
+    private int providedFlags(Op op, int slot, int result) {
+        BufferRing group = bufferRings.get(op.bufferGroup());
+        int id = lentBuffer[slot];
+        lentBuffer[slot] = -1;
+        if (id < 0) {
+            return 0;
+        }
+        if (result <= 0 || closing) {
+            group.giveBack(id);
+            return 0;
+        }
+        group.handOut(id);
+        int flags = Completion.withBuffer(id);
+        if (result == group.bufferSize()) {
+            flags |= Completion.SOCK_NONEMPTY;
+        }
+        if (op.isMultishot() && !cancelRequested[slot]) {
+            flags |= Completion.MORE;
+        }
+        return flags;
     }
 
     @Override
@@ -379,6 +446,7 @@ public final class IocpDriver implements Driver {
         int result = io.finish(op, slot, error, bytes);
         if (closing) {
             io.discard(op, result);
+            completionFlags(op, slot, result); // gives a lent buffer back
             state[slot] = IDLE;
             ops.completeSilently(op);
             return 0;
@@ -472,6 +540,7 @@ public final class IocpDriver implements Driver {
             throw new IllegalStateException("close called from a completion handler");
         }
         closing = true;
+        bufferRings.closeAll(); // no more buffers lent, no waiting actions run (they would submit)
         try {
             discardReady();
             ops.forEach(op -> {
@@ -503,7 +572,7 @@ public final class IocpDriver implements Driver {
             LOG.log(System.Logger.Level.ERROR, "IOCP driver closed with " + kernelCalls + " overlapped calls whose packets did"
                     + " not arrive within " + timeoutNanos / 1_000_000 + " ms; leaking the port and the memory they use"
                     + " instead of freeing it");
-            LEAKED.add(new Object[] {memory, ops, io, entries});
+            LEAKED.add(new Object[] {memory, ops, io, entries, bufferRings});
             associations.close();
             return false;
         }

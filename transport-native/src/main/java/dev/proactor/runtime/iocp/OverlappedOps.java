@@ -198,8 +198,13 @@ final class OverlappedOps {
     }
 
     private int recv(Op op, int slot) {
+        return recvInto(op, slot, op.address(), op.length());
+    }
+
+    /** RECV, or RECV_PROVIDED into the buffer the driver lent it. */
+    int recvInto(Op op, int slot, long address, int length) {
         if ((op.flags() & MSG_DONTWAIT) != 0) {
-            int r = Ws2_32.recv(op.fd(), op.address(), op.length(), winFlags(op.flags()));
+            int r = Ws2_32.recv(op.fd(), address, length, winFlags(op.flags()));
             return r >= 0 ? r : fail(Ws2_32.lastError());
         }
         int association = associations.associate(op.fd());
@@ -208,7 +213,7 @@ final class OverlappedOps {
         }
         long base = memory.address(slot);
         long overlapped = memory.resetOverlapped(slot, 0);
-        long wsabuf = memory.wsabuf(slot, op.address(), op.length());
+        long wsabuf = memory.wsabuf(slot, address, length);
         memory.putInt(slot, OverlappedMemory.FLAGS, winFlags(op.flags()));
         boolean ok = Ws2_32.WSARecv(op.fd(), wsabuf, 1, base + OverlappedMemory.TRANSFERRED, base + OverlappedMemory.FLAGS,
                 overlapped, 0) == 0;
@@ -423,6 +428,7 @@ final class OverlappedOps {
                 return Ws2_32.setsockopt(op.fd(), Ws2_32.SOL_SOCKET, Ws2_32.SO_UPDATE_CONNECT_CONTEXT, 0, 0) == 0
                         ? 0 : fail(Ws2_32.lastError());
             case RECV:
+            case RECV_PROVIDED:
                 return error == 0 ? bytes : fail(error);
             case READ:
                 if (error == WinError.ERROR_HANDLE_EOF || error == WinError.ERROR_BROKEN_PIPE) {
