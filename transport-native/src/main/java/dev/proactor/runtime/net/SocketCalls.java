@@ -20,6 +20,11 @@ interface SocketCalls {
         return 1;
     }
 
+    /** Whether this system has {@code option} (Linux: every one of {@link SocketOptions}). */
+    default boolean supports(NativeSocketOption<?> option) {
+        return true;
+    }
+
     /** A new socket, non-blocking (and on Windows overlapped and not inheritable). */
     int open(int family, int type) throws IOException;
 

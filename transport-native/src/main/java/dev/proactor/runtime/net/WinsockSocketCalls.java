@@ -141,9 +141,42 @@ final class WinsockSocketCalls implements SocketCalls {
         return 0;
     }
 
+    /** Options with a Winsock equivalent that this system answers (Wine, older Windows lack some), probed once. */
+    @Override
+    public boolean supports(NativeSocketOption<?> o) {
+        return Probed.AVAILABLE.contains(o.level << 16 | o.optname);
+    }
+
+    private static final class Probed {
+        static final java.util.Set<Integer> AVAILABLE = probe();
+
+        private static java.util.Set<Integer> probe() {
+            java.util.Set<Integer> available = new java.util.HashSet<>();
+            NativeBuffer m = NativeBuffer.allocate(16);
+            for (int family : new int[] {Ws2_32.AF_INET, Ws2_32.AF_INET6}) {
+                for (int type : new int[] {Ws2_32.SOCK_STREAM, Ws2_32.SOCK_DGRAM}) {
+                    long s = Ws2_32.WSASocketW(family, type, 0, 0, 0, Ws2_32.WSA_FLAG_NO_HANDLE_INHERIT);
+                    if (s == Ws2_32.INVALID_SOCKET) {
+                        continue;
+                    }
+                    for (Map.Entry<Integer, Integer> e : OPTIONS.entrySet()) {
+                        int w = e.getValue();
+                        m.buffer().putLong(0, 0L);
+                        m.buffer().putInt(8, 8);
+                        if (Ws2_32.getsockopt(s, w >>> 16, w & 0xffff, m.address(), m.address() + 8) == 0) {
+                            available.add(e.getKey());
+                        }
+                    }
+                    Ws2_32.closesocket(s);
+                }
+            }
+            return java.util.Collections.unmodifiableSet(available);
+        }
+    }
+
     private static int windowsOption(NativeSocketOption<?> o, String call) throws IOException {
         Integer w = OPTIONS.get(o.level << 16 | o.optname);
-        if (w == null) {
+        if (w == null) { // setting one that only failed the probe names Windows' own error
             throw new ErrnoException(call + "(" + o.name() + "): not available on Windows", Errno.ENOPROTOOPT,
                     WinError.WSAENOPROTOOPT);
         }
