@@ -4,6 +4,7 @@ import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
 import dev.proactor.runtime.NativeBuffer;
 import dev.proactor.runtime.WinError;
+import dev.proactor.runtime.iocp.Kernel32;
 import dev.proactor.runtime.iocp.PortAssociations;
 import dev.proactor.runtime.iocp.Ws2_32;
 
@@ -253,9 +254,14 @@ final class WinsockSocketCalls implements SocketCalls {
         }
     }
 
+    /**
+     * closesocket. Drivers forget the number first (Windows reuses it at once); calls still pending on the socket
+     * are cancelled first, as Windows does on close and Wine does not always.
+     */
     @Override
     public void close(int fd) throws IOException {
-        PortAssociations.handleClosed(fd); // before the number can be reused
+        PortAssociations.handleClosed(fd);
+        Kernel32.CancelIoEx(fd, 0);
         if (Ws2_32.closesocket(handle(fd)) != 0) {
             throw ErrnoException.ofWindows("closesocket", Ws2_32.lastError());
         }

@@ -192,6 +192,21 @@ class IocpDriverTest {
     }
 
     @Test
+    void socketClosedOutsideTheDriverEndsItsPendingCall() throws Exception {
+        DriverLoop loop = open();
+        Loopback.Pair p = later(Loopback.pair(loop));
+        NativeBuffer in = NativeBuffer.allocate(64);
+        Op recv = new Op().prepareRecv(p.client().fd(), in.address(), 64, 0);
+        OwnerProbe owner = OwnerProbe.on(loop, recv);
+        loop.submit(recv);
+        loop.runFor(Duration.ofMillis(30));
+        p.client().close(); // Socket.close: not through the driver
+        int r = loop.await(recv).result();
+        assertEquals(-Errno.ECANCELED, r, () -> "pending recv of a closed socket: " + Errno.name(r));
+        owner.assertReleasedOnceAfter(1);
+    }
+
+    @Test
     void reusedHandleNumberIsAssociatedAgain() throws Exception {
         DriverLoop loop = open();
         Socket listener = later(Loopback.listener(16));
