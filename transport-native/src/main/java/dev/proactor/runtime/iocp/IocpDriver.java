@@ -452,6 +452,9 @@ public final class IocpDriver implements Driver {
             return 0;
         }
         if (result == OverlappedOps.RECHECK) {
+            if (cancelRequested[slot]) {
+                return deliver(slot, -Errno.ECANCELED, 0); // the POLL's receive ended on its own after the cancel
+            }
             recheckLater(slot);
             return 0;
         }
