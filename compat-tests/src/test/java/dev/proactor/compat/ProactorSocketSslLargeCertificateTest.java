@@ -1,7 +1,5 @@
 package dev.proactor.compat;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,6 +18,7 @@ import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +28,8 @@ import javax.net.ssl.SNIHostName;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -40,33 +41,54 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The scenario of Netty's {@code SocketSslLargeCertificateTest} on Proactor channels: that test hard-codes NIO
  * channels, so it cannot be subclassed. A TLS 1.3 client authenticates with a certificate whose size walks the
  * last 768 bytes up to the 16 KiB handshake-message limit, through OpenSSL with a raised certificate-list limit;
- * the handshake (sent as several TLS records) must complete and a message must echo back intact.
+ * the handshake (sent as several TLS records) must complete and a message must echo back intact. One server per
+ * pair serves every case; each case is a new connection with a new client certificate.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class ProactorSocketSslLargeCertificateTest {
     private static final int MAX_HANDSHAKE_MESSAGE = 16384;
     private static final String MESSAGE = "hello";
 
+    private final Map<TransportPair, Channel> servers = new LinkedHashMap<>();
     private CertificateBuilder base;
     private X509Bundle root;
     private SslContext serverSsl;
+    /** Where the connection under test reports; the server's handlers pick it up when they are created. */
+    private volatile Promise<String> outcome;
 
     @BeforeAll
-    void createAuthority() throws Exception {
-        assumeTrue(OpenSsl.isAvailable() && OpenSsl.supportsKeyManagerFactory()
-                && SslProvider.isTlsv13Supported(SslProvider.OPENSSL), "OpenSSL with TLS 1.3 is not available");
+    void startServers() throws Exception {
+        assumeTrue(OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL),
+                "OpenSSL with TLS 1.3 is not available");
         base = new CertificateBuilder()
                 .ecp256()
                 .setKeyUsage(true, CertificateBuilder.KeyUsage.digitalSignature, CertificateBuilder.KeyUsage.keyCertSign);
         root = base.copy().subject("cn=root.proactor.test").setIsCertificateAuthority(true).buildSelfSigned();
         X509Bundle server = base.copy().subject("cn=localhost").addExtendedKeyUsageServerAuth().buildIssuedBy(root);
-        serverSsl = SslContextBuilder.forServer(server.toKeyManagerFactory())
+        serverSsl = SslContextBuilder.forServer(server.getKeyPair().getPrivate(), server.getCertificatePath())
                 .sslProvider(SslProvider.OPENSSL)
-                .trustManager(root.toTrustManagerFactory())
+                .trustManager(root.getCertificate())
                 .protocols("TLSv1.3")
                 .clientAuth(ClientAuth.REQUIRE)
                 .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES, 32768)
                 .build();
+        for (TransportPair pair : ProactorSocketTestPermutation.INSTANCE.pairs()) {
+            servers.put(pair, ProactorSocketTestPermutation.INSTANCE.serverFactory(pair.server()).newInstance()
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(serverSsl.newHandler(ch.alloc()), new EchoHandler(outcome));
+                        }
+                    })
+                    .bind(InetAddress.getLoopbackAddress(), 0).sync().channel());
+        }
+    }
+
+    @AfterAll
+    void stopServers() throws InterruptedException {
+        for (Channel server : servers.values()) {
+            server.close().sync();
+        }
     }
 
     static IntStream extensionSizes() {
@@ -85,47 +107,35 @@ public class ProactorSocketSslLargeCertificateTest {
                 .buildIssuedBy(root);
         SslContext clientSsl = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.OPENSSL)
-                .keyManager(clientCert.toKeyManagerFactory())
-                .trustManager(root.toTrustManagerFactory())
+                .keyManager(clientCert.getKeyPair().getPrivate(), clientCert.getCertificatePath())
+                .trustManager(root.getCertificate())
                 .protocols("TLSv1.3")
                 .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES, 32768)
                 .serverName(new SNIHostName("localhost"))
                 .endpointIdentificationAlgorithm(null)
                 .build();
-        for (TransportPair pair : ProactorSocketTestPermutation.INSTANCE.pairs()) {
-            echoOverTls(pair, clientSsl);
+        for (Map.Entry<TransportPair, Channel> server : servers.entrySet()) {
+            echoOverTls(server.getKey(), server.getValue(), clientSsl);
         }
     }
 
-    private void echoOverTls(TransportPair pair, SslContext clientSsl) throws Exception {
-        ProactorSocketTestPermutation permutation = ProactorSocketTestPermutation.INSTANCE;
+    private void echoOverTls(TransportPair pair, Channel server, SslContext clientSsl) throws Exception {
         Promise<String> echoed = ImmediateEventExecutor.INSTANCE.newPromise();
-        Channel server = permutation.serverFactory(pair.server()).newInstance()
-                .childHandler(new ChannelInitializer<Channel>() {
+        outcome = echoed;
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        Channel client = ProactorSocketTestPermutation.INSTANCE.clientFactory(pair.client()).newInstance()
+                .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(serverSsl.newHandler(ch.alloc()), new EchoHandler(echoed));
+                        ch.pipeline().addLast(clientSsl.newHandler(ch.alloc(), "localhost", port),
+                                new SendAndCollect(echoed));
                     }
                 })
-                .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
-        Channel client = null;
+                .connect(server.localAddress()).sync().channel();
         try {
-            int port = ((InetSocketAddress) server.localAddress()).getPort();
-            client = permutation.clientFactory(pair.client()).newInstance()
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(clientSsl.newHandler(ch.alloc(), "localhost", port),
-                                    new SendAndCollect(echoed));
-                        }
-                    })
-                    .connect(server.localAddress()).sync().channel();
             assertEquals(MESSAGE, echoed.get(30, TimeUnit.SECONDS), pair.id());
         } finally {
-            if (client != null) {
-                client.close().sync();
-            }
-            server.close().sync();
+            client.close().sync();
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's testsuite permutation for Proactor: servers {io_uring, poll, NIO} x clients {io_uring, poll, NIO},
@@ -102,13 +103,34 @@ public final class ProactorSocketTestPermutation extends SocketTestPermutation {
         Assumptions.assumeTrue(why == null, () -> why.getMessage());
     }
 
-    /** One event loop group per transport, shared by every test in the JVM as the testsuite does for NIO. */
+    /**
+     * The event loop group of a transport for the running test class (the testsuite's own NIO_GROUP is not used):
+     * {@link EventLoopGroupsPerClass} shuts them down after each class, so that an event loop which a failed
+     * test left blocked in a handler cannot stall the classes after it.
+     */
     public synchronized EventLoopGroup group(Transport transport) {
-        if (transport == Transport.NIO) {
-            return NIO_GROUP;
-        }
         return groups.computeIfAbsent(transport, t -> new MultiThreadIoEventLoopGroup(
-                NUM_THREADS, new DefaultThreadFactory("testsuite-proactor-" + t.id(), true), t.ioHandlerFactory()));
+                NUM_THREADS, new DefaultThreadFactory("testsuite-" + t.id(), true), t.ioHandlerFactory()));
+    }
+
+    /** Shuts down every group handed out so far; returns those that did not terminate within the timeout. */
+    public List<String> closeGroups(long timeout, TimeUnit unit) throws InterruptedException {
+        List<EventLoopGroup> closing;
+        synchronized (this) {
+            closing = new ArrayList<>(groups.values());
+            groups.clear();
+        }
+        for (EventLoopGroup group : closing) {
+            group.shutdownGracefully(0, timeout, unit);
+        }
+        List<String> stuck = new ArrayList<>();
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        for (EventLoopGroup group : closing) {
+            if (!group.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                stuck.add(group.toString());
+            }
+        }
+        return stuck;
     }
 
     public BootstrapFactory<ServerBootstrap> serverFactory(Transport transport) {
