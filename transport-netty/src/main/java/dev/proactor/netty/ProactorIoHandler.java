@@ -151,7 +151,15 @@ public final class ProactorIoHandler implements IoHandler {
         }
         reportActiveTime = context.shouldReportActiveIoTime();
         batchStartNanos = 0;
-        int n = d.poll(timeout, dispatcher);
+        int n;
+        try {
+            n = d.poll(timeout, dispatcher);
+        } catch (RuntimeException e) {
+            // A failing wait (not a failing op): log, pause so a persistent error cannot spin, and go on.
+            logger.warn("{} driver poll failed", d.kind(), e);
+            pauseAfterFailure();
+            return 0;
+        }
         if (armedCancels > 0) {
             runDeferredCancels(d, armedCancels);
         }
@@ -159,6 +167,14 @@ public final class ProactorIoHandler implements IoHandler {
             context.reportActiveIoTime(batchStartNanos == 0 ? 0 : System.nanoTime() - batchStartNanos);
         }
         return n;
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void deferCancel(Op op) {
@@ -226,6 +242,12 @@ public final class ProactorIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
+        closeAll();
+        // Let the cancelled ops complete while the event loop still runs tasks, so that closes finish normally.
+        drain(PREPARE_DRAIN_NANOS);
+    }
+
+    private void closeAll() {
         shuttingDown = true;
         for (Registration r : new ArrayList<>(registrations)) {
             try {
@@ -234,8 +256,6 @@ public final class ProactorIoHandler implements IoHandler {
                 logger.warn("failed to close {}", r.handle, t);
             }
         }
-        // Let the cancelled ops complete while the event loop still runs tasks, so that closes finish normally.
-        drain(PREPARE_DRAIN_NANOS);
     }
 
     @Override
@@ -245,6 +265,9 @@ public final class ProactorIoHandler implements IoHandler {
             destroyed = true;
             return;
         }
+        // The event loop may skip prepareToDestroy() when shutdown is requested while it runs tasks with a quiet
+        // period of 0; close whatever is still open (closing twice is harmless).
+        closeAll();
         drain(config.drainTimeoutNanos());
         if (d.inFlight() > 0) {
             logger.warn("{} ops still in flight after {} ms; the driver waits for the kernel to finish them",
