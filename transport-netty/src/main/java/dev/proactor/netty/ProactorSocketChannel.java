@@ -1,6 +1,7 @@
 package dev.proactor.netty;
 
 import dev.proactor.runtime.Completion;
+import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
 import dev.proactor.runtime.NativeBuffer;
@@ -38,6 +39,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -195,6 +197,7 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
     public ChannelFuture shutdownInput(ChannelPromise promise) {
         runOnLoop(() -> {
             try {
+                requireConnected();
                 socket.shutdown(LinuxConstants.SHUT_RD);
                 inputShutdown = true;
                 promise.setSuccess();
@@ -233,8 +236,20 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
 
     @Override
     protected void doShutdownOutput() throws Exception {
+        requireConnected();
         socket.shutdown(LinuxConstants.SHUT_WR);
         outputShutdown = true;
+    }
+
+    // shutdown(2) of an unconnected socket fails with ENOTCONN, which Socket.shutdown ignores (a reset peer
+    // causes it too); before connect, NIO and epoll fail the shutdown, so this does.
+    private void requireConnected() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!isActive()) {
+            throw new NotYetConnectedException();
+        }
     }
 
     @Override
@@ -343,9 +358,11 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             readPending = false;
             readLoopHasData = true;
             pipeline.fireChannelRead(buf);
-            // Read on in this loop only when the driver says more data is waiting (io_uring's SOCK_NONEMPTY):
-            // a receive on a drained socket would wait for the peer while channelReadComplete is still due.
-            boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0;
+            // Read on in this loop only when more data may be waiting: io_uring says so (SOCK_NONEMPTY); the poll
+            // driver cannot, so a filled buffer counts, as in NIO (the MSG_DONTWAIT receive then ends the loop
+            // with EAGAIN if it was wrong). A receive that waits would hold back the due channelReadComplete.
+            boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0
+                    || (driverKind() != DriverKind.IO_URING && res == handle.attemptedBytesRead());
             if (moreData && handle.continueReading() && active && !isClosing() && !eof) {
                 submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
             } else {
@@ -622,7 +639,8 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
 
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+            // The promise stays cancellable, as with NIO and epoll: cancelling it closes the channel.
+            if (promise.isDone() || !ensureOpen(promise)) {
                 return;
             }
             try {
@@ -655,6 +673,13 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             }
             connectPromise = promise;
             requestedRemoteAddress = remoteAddress;
+            promise.addListener((ChannelFutureListener) f -> {
+                if (f.isCancelled() && connectPromise == f) {
+                    connectPromise = null;
+                    cancelConnectTimeout();
+                    close(voidPromise());
+                }
+            });
             int timeoutMillis = config.getConnectTimeoutMillis();
             if (timeoutMillis > 0) {
                 connectTimeoutFuture = eventLoop().schedule(ProactorSocketChannel.this::connectTimedOut,
