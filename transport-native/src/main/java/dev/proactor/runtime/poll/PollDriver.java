@@ -43,6 +43,8 @@ import static dev.proactor.runtime.linux.LinuxConstants.POLLHUP;
  * the descriptor was added is reported by EPOLL_CTL_ADD itself. On an edge the queue is retried in order
  * until it is empty or a call returns EAGAIN again, so no readiness is left unconsumed while ops wait.
  *
+ * <p>As on io_uring, a receive or send whose flags hold MSG_DONTWAIT is tried once: -EAGAIN completes it.
+ *
  * <p>Differences from io_uring, chosen and documented: a CLOSE op first completes every operation still
  * queued on that descriptor with -ECANCELED (io_uring leaves them pending until cancelled, holding the
  * file open); READ and WRITE on regular files are plain pread/pwrite made on the owning thread (files are
@@ -375,6 +377,11 @@ public final class PollDriver implements Driver {
         }
         int list = listOf(fd, side);
         boolean alone = lists.isEmpty(list);
+        if (!alone && isTryOnce(inFlight.get(slot))) {
+            // The head waits because the call would block: so would this one.
+            deliver(inFlight.get(slot), -Errno.EAGAIN, 0);
+            return;
+        }
         lists.append(list, slot);
         if (alone) {
             runQueue(fd, side, ALL_EVENTS);
@@ -404,6 +411,11 @@ public final class PollDriver implements Driver {
         while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
             Op op = inFlight.get(slot);
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
+            if (r == -Errno.EAGAIN && isTryOnce(op)) {
+                lists.remove(slot);
+                deliver(op, r, 0);
+                continue;
+            }
             if (r == -Errno.EAGAIN || r == -Errno.EINPROGRESS) {
                 if (op.code() == OpCode.CONNECT && r == -Errno.EINPROGRESS) {
                     connecting[slot] = true;
@@ -424,6 +436,20 @@ public final class PollDriver implements Driver {
             }
             lists.remove(slot);
             deliver(op, r, 0);
+        }
+    }
+
+    /** A receive or send with MSG_DONTWAIT completes with -EAGAIN instead of waiting, as on io_uring. */
+    private static boolean isTryOnce(Op op) {
+        switch (op.code()) {
+            case RECV:
+            case RECVMSG:
+            case SEND:
+            case SENDV:
+            case SENDMSG:
+                return (op.flags() & LinuxConstants.MSG_DONTWAIT) != 0;
+            default:
+                return false;
         }
     }
 
