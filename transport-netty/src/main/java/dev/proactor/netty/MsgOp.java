@@ -167,6 +167,11 @@ final class MsgOp {
         return mem.getShort(off + CMSG_HEADER) & 0xffff;
     }
 
+    /** The address the iovec points at. */
+    long iovBase() {
+        return mem.getLong(IOV);
+    }
+
     /** Gives up the pinned buffer (after the completion). */
     ByteBuf takeBuffer() {
         ByteBuf b = buffer;

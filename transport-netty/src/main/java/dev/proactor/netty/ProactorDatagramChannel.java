@@ -778,6 +778,16 @@ public final class ProactorDatagramChannel extends AbstractProactorChannel imple
         return receivesInFlight > 0;
     }
 
+    /** Whether a receive into memory at {@code address} is in flight. Event loop only. */
+    boolean isReceiveInFlightAt(long address) {
+        for (MsgOp r : receives) {
+            if (r != null && r.op.isInFlight() && r.iovBase() == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a send is in flight (the kernel may be reading outbound ByteBufs). Event loop only. */
     boolean isWriteInFlight() {
         return sendsInFlight > 0;
