@@ -17,6 +17,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.FileRegion;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
@@ -85,6 +86,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private ScheduledFuture<?> connectTimeoutFuture;
     private SocketAddress requestedRemoteAddress;
 
+    /** Sends FileRegions; created with the first one. */
+    private FileRegionWriter fileRegions;
+    /** Bytes the kernel took from SEND/SENDV ops of ByteBufs (tests tell copies from splices with it). */
+    long sentBytes;
+
     AbstractProactorStreamChannel(Channel parent, Socket socket, boolean active) {
         super(parent, socket, active);
     }
@@ -140,18 +146,32 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private void shutdownOutputOnLoop(ChannelPromise promise) {
-        if (writeOp.isInFlight()) {
+        if (isAnyWriteInFlight()) {
             // The ByteBufs of the send in flight must stay alive until it completes: Netty's shutdownOutput
             // releases the outbound buffer, so it runs after the (cancelled) send's completion.
             if (pendingShutdownOutput != null) {
                 pendingShutdownOutput.addListener(new PromiseNotifier<>(false, promise));
             } else {
                 pendingShutdownOutput = promise;
-                cancelAfterAttempt(writeOps);
+                cancelWrites();
             }
             return;
         }
         ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            FileRegionWriter w = fileRegions;
+            if (w != null) {
+                // No op is in flight any more (close waited for them): the region's file and the pipe may go.
+                w.finishRegion();
+                w.closePipe();
+            }
+        }
     }
 
     @Override
@@ -349,17 +369,67 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             ReferenceCountUtil.safeRelease(buf);
             return direct;
         }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        return filterOtherMessage(msg);
+    }
+
+    /** A message other than a ByteBuf or FileRegion: the subclass accepts it (returns it) or throws. */
+    Object filterOtherMessage(Object msg) {
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
-                + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ")");
+                + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
+                + StringUtil.simpleClassName(FileRegion.class) + ")");
+    }
+
+    /** Submits the write of a message accepted by {@link #filterOtherMessage}; its completion ends with {@link #afterWriteCompletion}. */
+    void writeOther(ChannelOutboundBuffer in, Object msg) throws Exception {
+        throw new UnsupportedOperationException(StringUtil.simpleClassName(msg));
+    }
+
+    /** Whether a write op of the subclass is in flight. */
+    boolean isOtherWriteInFlight() {
+        return false;
+    }
+
+    /** Cancels the subclass's write ops (once attempted). */
+    void cancelOtherWrites() {
+    }
+
+    private boolean isAnyWriteInFlight() {
+        return writeOp.isInFlight() || fileRegions != null && fileRegions.isInFlight() || isOtherWriteInFlight();
+    }
+
+    private void cancelWrites() {
+        cancelAfterAttempt(writeOps);
+        if (fileRegions != null) {
+            fileRegions.cancel();
+        }
+        cancelOtherWrites();
     }
 
     /** Called by flush0 only when no send is in flight (see {@link StreamUnsafe#flush0()}). */
     @Override
-    protected void doWrite(ChannelOutboundBuffer in) {
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         Object msg;
         for (;;) {
             msg = in.current();
             if (msg == null) {
+                return;
+            }
+            if (msg instanceof FileRegion) {
+                FileRegion region = (FileRegion) msg;
+                if (region.count() == 0) {
+                    in.remove();
+                    continue;
+                }
+                if (writeFileRegion(in, region)) {
+                    return;
+                }
+                continue; // it was complete already
+            }
+            if (!(msg instanceof ByteBuf)) {
+                writeOther(in, msg);
                 return;
             }
             if (((ByteBuf) msg).isReadable()) {
@@ -379,6 +449,45 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         ByteBuf buf = (ByteBuf) msg;
         writeOp.prepareSend(fd, DirectBuffers.address(buf, buf.readerIndex()), buf.readableBytes(), SEND_FLAGS);
         submit(writeOps);
+    }
+
+    /** Starts sending {@code region}; false if it was complete already (and is removed). */
+    private boolean writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws IOException {
+        if (fileRegions == null) {
+            fileRegions = new FileRegionWriter(this);
+        }
+        try {
+            return fileRegions.write(in, region);
+        } catch (IOException | RuntimeException e) {
+            fileRegions.failed();
+            throw e;
+        }
+    }
+
+    private void fileRegionComplete(Op op, int res) {
+        if (isClosing()) {
+            return; // the region fails with the outbound buffer; the pipe is closed with the channel
+        }
+        inWriteComplete = true;
+        try {
+            fileRegions.complete(op, res, unsafe().outboundBuffer());
+        } catch (IOException | RuntimeException e) {
+            fileRegions.failed();
+            inWriteComplete = false;
+            ((StreamUnsafe) unsafe()).writeFailed(e instanceof IOException ? (IOException) e : new IOException(e));
+            return;
+        } finally {
+            inWriteComplete = false;
+        }
+        if (!isAnyWriteInFlight()) {
+            afterWriteCompletion();
+        }
+    }
+
+    /** FileRegion send counters of this channel: {splice ops, bytes spliced into the socket, bytes copied and sent}. */
+    long[] fileRegionCounters() {
+        FileRegionWriter w = fileRegions;
+        return w == null ? new long[3] : new long[] {w.spliceOps, w.splicedBytes, w.copiedBytes};
     }
 
     private int collectIovecs(ChannelOutboundBuffer in) {
@@ -438,6 +547,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private void writeComplete(int res) {
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (res > 0 && in != null) {
+            sentBytes += res;
             // The kernel is done with these bytes: only now may their ByteBufs be released.
             inWriteComplete = true;
             try {
@@ -449,8 +559,16 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             ((StreamUnsafe) unsafe()).writeFailed(ErrnoException.of("send", res));
             return;
         }
+        afterWriteCompletion();
+    }
+
+    /** After a write op's completion: a pending shutdownOutput runs now, else the next write starts. */
+    final void afterWriteCompletion() {
         ChannelPromise shutdown = pendingShutdownOutput;
         if (shutdown != null) {
+            if (isAnyWriteInFlight()) {
+                return;
+            }
             pendingShutdownOutput = null;
             ((AbstractUnsafe) unsafe()).shutdownOutput(shutdown);
             return;
@@ -478,7 +596,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         boolean wasActive = active;
         active = true;
         cacheLocalAddress();
-        remote = resolvedRemote();
+        remote = remoteAfterConnect(requestedRemoteAddress);
         boolean promiseSet = promise.trySuccess();
         if (!wasActive) {
             pipeline().fireChannelActive();
@@ -491,8 +609,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         }
     }
 
-    /** The peer's address, keeping the host name the user connected to. */
-    private SocketAddress resolvedRemote() {
+    /** The peer's address once connected to {@code requestedRemoteAddress}, keeping the host name the user gave. */
+    SocketAddress remoteAfterConnect(SocketAddress requestedRemoteAddress) {
         InetSocketAddress actual;
         try {
             actual = (InetSocketAddress) socket.remoteAddress();
@@ -512,6 +630,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             }
         }
         return actual;
+    }
+
+    /** The address the runtime understands for one the user gave (a DomainSocketAddress becomes a UnixDomainSocketAddress). */
+    SocketAddress nativeAddress(SocketAddress address) {
+        return address;
     }
 
     private void connectTimedOut() {
@@ -561,12 +684,12 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 checkResolvable(remoteAddress);
                 checkResolvable(localAddress);
                 if (localAddress != null) {
-                    socket.bind(localAddress);
+                    socket.bind(nativeAddress(localAddress));
                 }
                 if (sockaddr == null) {
                     sockaddr = NativeBuffer.allocate(SocketAddresses.STORAGE_SIZE);
                 }
-                int len = socket.encode(remoteAddress, sockaddr.buffer(), 0);
+                int len = socket.encode(nativeAddress(remoteAddress), sockaddr.buffer(), 0);
                 connectOp.prepareConnect(socket.fd(), sockaddr.address(), len);
                 if (!submit(connectOps)) {
                     throw new ClosedChannelException();
@@ -600,7 +723,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         @Override
         protected void flush0() {
             // One send at a time, and never while Netty is completing the last one (removeBytes may re-enter).
-            if (writeOp.isInFlight() || inWriteComplete || isClosing() || pendingShutdownOutput != null) {
+            if (isAnyWriteInFlight() || inWriteComplete || isClosing() || pendingShutdownOutput != null) {
                 return;
             }
             super.flush0();
@@ -614,19 +737,21 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 writeComplete(result);
             } else if (op == connectOp) {
                 connectComplete(result);
+            } else if (fileRegions != null && fileRegions.owns(op)) {
+                fileRegionComplete(op, result);
             }
         }
 
         @Override
         boolean hasOpsInFlight() {
-            return readOp.isInFlight() || writeOp.isInFlight() || connectOp.isInFlight();
+            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight();
         }
 
         @Override
         void cancelOps() {
             cancel(readOps);
             // What the socket can take at once is still sent, as with a synchronous write before close.
-            cancelAfterAttempt(writeOps);
+            cancelWrites();
             cancel(connectOps);
         }
 
@@ -650,6 +775,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             if (!isOpen()) {
                 iovecs = null;
                 sockaddr = null;
+                if (fileRegions != null) {
+                    fileRegions.finishRegion();
+                    fileRegions.closePipe();
+                }
             }
         }
     }
