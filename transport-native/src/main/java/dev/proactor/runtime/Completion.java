@@ -23,4 +23,14 @@ public final class Completion {
     public static int bufferId(int flags) {
         return flags >>> BUFFER_SHIFT;
     }
+
+    /** Whether the completion hands a provided buffer to the consumer (see {@link BufferRing}). */
+    public static boolean hasBuffer(int flags) {
+        return (flags & BUFFER) != 0;
+    }
+
+    /** The flags of a completion that hands out buffer {@code bufferId}: BUFFER and the id (drivers emulating it). */
+    public static int withBuffer(int bufferId) {
+        return BUFFER | bufferId << BUFFER_SHIFT;
+    }
 }

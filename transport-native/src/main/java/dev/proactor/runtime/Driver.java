@@ -34,6 +34,23 @@ public interface Driver extends AutoCloseable {
      */
     int poll(long timeoutNanos, CompletionHandler handler);
 
+    /**
+     * Registers {@code bufferCount} receive buffers of {@code bufferSize} bytes as buffer group {@code groupId},
+     * for {@link Op#prepareRecvMultishot} and {@link Op#prepareRecvProvided}. io_uring hands them to the kernel
+     * (a provided buffer ring) when it can; other drivers pick the buffer themselves, with the same completions.
+     * The ring belongs to this driver's thread and stays registered until {@link #close}, which lets go of it only
+     * after every operation that could still fill one of its buffers has finished.
+     *
+     * @param groupId     0..65535, not yet registered on this driver
+     * @param bufferCount a power of two, at most 32768
+     * @param bufferSize  bytes per buffer (&gt; 0)
+     * @throws IllegalArgumentException      for a taken group id or invalid sizes
+     * @throws UnsupportedOperationException if this driver has no provided buffers
+     */
+    default BufferRing registerBufferRing(int groupId, int bufferCount, int bufferSize) {
+        throw new UnsupportedOperationException(kind() + " driver has no provided buffer rings");
+    }
+
     /** Ends a blocking {@link #poll} early, or makes the next one return at once. Any thread may call it. */
     void wake();
 

@@ -25,6 +25,8 @@ public final class Op {
     private long address2;
     private int fd2 = -1;
     private long offset2 = NO_OFFSET;
+    private int bufferGroup = -1;
+    private boolean multishot;
     private Object attachment;
     private Owner owner;
 
@@ -49,6 +51,8 @@ public final class Op {
         this.address2 = 0;
         this.fd2 = -1;
         this.offset2 = NO_OFFSET;
+        this.bufferGroup = -1;
+        this.multishot = false;
         return this;
     }
 
@@ -70,6 +74,7 @@ public final class Op {
     public Op prepareAccept(int listenFd, long sockaddr, long addrLenPtr, int flags) {
         set(OpCode.ACCEPT, listenFd, sockaddr, 0, NO_OFFSET, flags);
         this.address2 = addrLenPtr;
+        this.multishot = (flags & ACCEPT_MULTISHOT) != 0;
         return this;
     }
 
@@ -79,6 +84,45 @@ public final class Op {
 
     public Op prepareRecv(int fd, long buffer, int length, int msgFlags) {
         return set(OpCode.RECV, fd, buffer, length, NO_OFFSET, msgFlags);
+    }
+
+    /**
+     * Multishot receive into provided buffers: keeps receiving into buffers the driver picks from the
+     * {@link BufferRing} registered as {@code groupId}, one completion per buffer filled. A completion with a
+     * result {@code > 0} carries {@link Completion#BUFFER} and the buffer's id ({@link Completion#bufferId}): the
+     * bytes are at {@link BufferRing#address(int)} and the buffer is the consumer's until it calls
+     * {@link BufferRing#recycle(int)}. All but the last completion carry {@link Completion#MORE}. The last one
+     * (no MORE) says why the receive stopped:
+     * <ul>
+     * <li>0: end of stream;</li>
+     * <li>-ENOBUFS: every buffer was handed out and none recycled: recycle, then submit the op again
+     * ({@link BufferRing#whenAvailable} says when); no data is lost, it waits in the socket;</li>
+     * <li>-ECANCELED: after {@link Driver#cancel};</li>
+     * <li>another negative errno: the receive failed;</li>
+     * <li>{@code > 0} (with its buffer): the kernel stopped on its own (for instance when its completion queue
+     * overflowed): submit again to keep receiving.</li>
+     * </ul>
+     *
+     * @param msgFlags recv(2) flags; MSG_WAITALL is not allowed
+     */
+    public Op prepareRecvMultishot(int fd, int groupId, int msgFlags) {
+        prepareRecvProvided(fd, groupId, msgFlags);
+        this.multishot = true;
+        return this;
+    }
+
+    /**
+     * One receive into a buffer the driver picks from the {@link BufferRing} registered as {@code groupId}: a
+     * result {@code > 0} comes with {@link Completion#BUFFER} and the buffer id, as for
+     * {@link #prepareRecvMultishot}; -ENOBUFS if no buffer was available.
+     */
+    public Op prepareRecvProvided(int fd, int groupId, int msgFlags) {
+        if (groupId < 0 || groupId > BufferRing.MAX_GROUP_ID) {
+            throw new IllegalArgumentException("buffer group id must be 0.." + BufferRing.MAX_GROUP_ID + ": " + groupId);
+        }
+        set(OpCode.RECV_PROVIDED, fd, 0, 0, NO_OFFSET, msgFlags);
+        this.bufferGroup = groupId;
+        return this;
     }
 
     public Op prepareSend(int fd, long buffer, int length, int msgFlags) {
@@ -191,6 +235,11 @@ public final class Op {
         return offset2;
     }
 
+    /** RECV_PROVIDED: the buffer group the driver picks from; -1 for other ops. */
+    public int bufferGroup() {
+        return bufferGroup;
+    }
+
     @SuppressWarnings("unchecked")
     public <T> T attachment() {
         return (T) attachment;
@@ -204,8 +253,9 @@ public final class Op {
         return slot >= 0;
     }
 
+    /** A multishot accept or receive: more than one completion per submission. */
     public boolean isMultishot() {
-        return code == OpCode.ACCEPT && (flags & ACCEPT_MULTISHOT) != 0;
+        return multishot;
     }
 
     // ---- for drivers only ----

@@ -6,6 +6,8 @@ public enum OpCode {
     ACCEPT,
     CONNECT,
     RECV,
+    /** recv into a buffer the driver picks from a {@link BufferRing} (buffer select); single or multishot. */
+    RECV_PROVIDED,
     SEND,
     /** Gathering send: an iovec array written with sendmsg. */
     SENDV,

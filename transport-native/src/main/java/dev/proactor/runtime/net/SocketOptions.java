@@ -84,6 +84,14 @@ public final class SocketOptions {
     private SocketOptions() {
     }
 
+    /**
+     * Whether the running system has {@code option}: on Linux every option here; on Windows those with a Winsock
+     * equivalent (setting another one fails with ENOPROTOOPT).
+     */
+    public static boolean isAvailable(NativeSocketOption<?> option) {
+        return SocketCalls.CURRENT.supports(option);
+    }
+
     /** The native option for {@code option} (a {@link NativeSocketOption} or a JDK standard one). */
     @SuppressWarnings("unchecked")
     public static <T> NativeSocketOption<T> toNative(SocketOption<T> option) {

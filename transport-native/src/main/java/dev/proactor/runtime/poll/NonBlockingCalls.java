@@ -59,6 +59,20 @@ final class NonBlockingCalls {
         }
     }
 
+    /** recv(2) into driver-chosen memory (a provided buffer), without waiting: the byte count or -errno. */
+    int recvInto(Op op, long address, int length) {
+        for (;;) {
+            long r = LibC.recv(op.fd(), address, length, op.flags() | MSG_DONTWAIT);
+            if (r >= 0) {
+                return (int) r;
+            }
+            int e = LibC.errno();
+            if (e != Errno.EINTR) {
+                return -e;
+            }
+        }
+    }
+
     private long call(Op op) {
         int fd = op.fd();
         switch (op.code()) {

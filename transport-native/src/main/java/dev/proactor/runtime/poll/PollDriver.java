@@ -1,5 +1,7 @@
 package dev.proactor.runtime.poll;
 
+import dev.proactor.runtime.BufferRing;
+import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.Driver;
@@ -34,7 +36,7 @@ import static dev.proactor.runtime.linux.LinuxConstants.POLLHUP;
  *
  * <p>{@link #submit} only queues. {@link #poll} first tries each new operation's non-blocking system call;
  * one that would block (EAGAIN, EINPROGRESS) joins its descriptor's FIFO queue for its direction (read:
- * RECV, RECVMSG, ACCEPT, READ; write: SEND, SENDV, SENDMSG, CONNECT, WRITE, SPLICE; POLL ops wait in a third
+ * RECV, RECV_PROVIDED, RECVMSG, ACCEPT, READ; write: SEND, SENDV, SENDMSG, CONNECT, WRITE, SPLICE; POLL ops wait in a third
  * list), and the descriptor is added to the epoll set once per lifetime, edge-triggered for every event.
  *
  * <p>Edge-triggered is safe because nothing waits without having failed first: an operation joins an empty
@@ -43,7 +45,10 @@ import static dev.proactor.runtime.linux.LinuxConstants.POLLHUP;
  * the descriptor was added is reported by EPOLL_CTL_ADD itself. On an edge the queue is retried in order
  * until it is empty or a call returns EAGAIN again, so no readiness is left unconsumed while ops wait.
  *
- * <p>As on io_uring, a receive or send whose flags hold MSG_DONTWAIT is tried once: -EAGAIN completes it.
+ * <p>Provided buffers ({@link BufferRing}) are emulated the way io_uring's buffer select behaves: each attempt
+ * of a RECV_PROVIDED takes an available buffer of its group (none: the op ends with -ENOBUFS), receives into
+ * it, and hands it out with the completion; a multishot one stays at the head of its queue and goes on while
+ * the socket has data and buffers are available.
  *
  * <p>Differences from io_uring, chosen and documented: a CLOSE op first completes every operation still
  * queued on that descriptor with -ECANCELED (io_uring leaves them pending until cancelled, holding the
@@ -68,6 +73,8 @@ public final class PollDriver implements Driver {
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLHUP | EPOLLERR;
     private static final int ALL_EVENTS = READ_EVENTS | WRITE_EVENTS;
     private static final int SPLICE_RETRIES = 3;
+    /** Buffers a multishot receive fills in a row before the others get their turn (the kernel's limit too). */
+    private static final int MULTISHOT_BURST = 32;
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final Thread owner;
@@ -75,6 +82,7 @@ public final class PollDriver implements Driver {
     private final Wakeup wakeup;
     private final EpollRegistrations registrations;
     private final NonBlockingCalls calls = new NonBlockingCalls();
+    private final BufferRings bufferRings = new BufferRings();
     private final InFlightOps inFlight;
     private final SlotLists lists;
     private final TimerHeap timers;
@@ -84,6 +92,8 @@ public final class PollDriver implements Driver {
 
     /** By slot: the result a READY op will be delivered with. */
     private int[] readyResult;
+    /** Cancelled before its first attempt: attempt it anyway (as io_uring issues an SQE before the cancel behind it), then cancel what waits. */
+    private boolean[] cancelBeforeStart;
     /** By slot: a CONNECT whose connect(2) returned EINPROGRESS (next step: SO_ERROR). */
     private boolean[] connecting;
     private int submitList = SUBMIT_A;
@@ -121,6 +131,7 @@ public final class PollDriver implements Driver {
         this.timers = new TimerHeap(inFlight.capacity());
         this.readyResult = new int[inFlight.capacity()];
         this.connecting = new boolean[inFlight.capacity()];
+        this.cancelBeforeStart = new boolean[inFlight.capacity()];
         this.maxEvents = Math.max(64, Math.min(4096, config.completionEntries()));
         this.events = NativeBuffer.allocate(maxEvents * EpollEventLayout.SIZE);
         this.eventsMem = events.buffer();
@@ -176,10 +187,25 @@ public final class PollDriver implements Driver {
         if (closed) {
             throw new IllegalStateException("driver is closed");
         }
+        if (op.code() == OpCode.RECV_PROVIDED) {
+            bufferRings.get(op.bufferGroup()); // an unknown group fails here, not at completion
+        }
         int slot = inFlight.add(op);
         ensureSlots(inFlight.capacity());
         connecting[slot] = false;
+        cancelBeforeStart[slot] = false;
         lists.append(submitList, slot);
+    }
+
+    @Override
+    public BufferRing registerBufferRing(int groupId, int bufferCount, int bufferSize) {
+        checkOwner();
+        if (closed) {
+            throw new IllegalStateException("driver is closed");
+        }
+        BufferRing.checkArguments(groupId, bufferCount, bufferSize);
+        bufferRings.checkUnused(groupId);
+        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null));
     }
 
     private void ensureSlots(int capacity) {
@@ -188,6 +214,7 @@ public final class PollDriver implements Driver {
             timers.ensureSlots(capacity);
             readyResult = Arrays.copyOf(readyResult, capacity);
             connecting = Arrays.copyOf(connecting, capacity);
+            cancelBeforeStart = Arrays.copyOf(cancelBeforeStart, capacity);
         }
     }
 
@@ -201,6 +228,10 @@ public final class PollDriver implements Driver {
         int list = lists.listOf(slot);
         if (list == READY) {
             return true; // its completion is already waiting to be delivered
+        }
+        if (list == SUBMIT_A || list == SUBMIT_B) {
+            cancelBeforeStart[slot] = true;
+            return true;
         }
         if (list != SlotLists.NONE) {
             lists.remove(slot);
@@ -313,8 +344,28 @@ public final class PollDriver implements Driver {
         int slot;
         while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
             lists.remove(slot);
-            start(inFlight.get(slot), slot);
+            Op op = inFlight.get(slot);
+            boolean cancel = cancelBeforeStart[slot];
+            cancelBeforeStart[slot] = false;
+            start(op, slot);
+            if (cancel && !closed && inFlight.get(slot) == op && op.slot() == slot) {
+                cancelWaiting(op, slot);
+            }
         }
+    }
+
+    /** Cancels an op that its first attempt left waiting (on its descriptor or a timer). */
+    private void cancelWaiting(Op op, int slot) {
+        int list = lists.listOf(slot);
+        if (list == SUBMIT_A || list == SUBMIT_B || list == READY) {
+            return; // completed and submitted again, or already completing
+        }
+        if (list != SlotLists.NONE) {
+            lists.remove(slot);
+        } else if (!timers.remove(slot)) {
+            return;
+        }
+        deliver(op, -Errno.ECANCELED, 0);
     }
 
     private void start(Op op, int slot) {
@@ -338,6 +389,7 @@ public final class PollDriver implements Driver {
                 break;
             case ACCEPT:
             case RECV:
+            case RECV_PROVIDED:
             case RECVMSG:
             case READ:
                 enqueue(slot, op.fd(), READ_SIDE);
@@ -377,7 +429,7 @@ public final class PollDriver implements Driver {
         }
         int list = listOf(fd, side);
         boolean alone = lists.isEmpty(list);
-        if (!alone && isTryOnce(inFlight.get(slot))) {
+        if (!alone && asksNotToWait(inFlight.get(slot))) {
             // The head waits because the call would block: so would this one.
             deliver(inFlight.get(slot), -Errno.EAGAIN, 0);
             return;
@@ -388,6 +440,19 @@ public final class PollDriver implements Driver {
             if (!closed && !lists.isEmpty(list)) {
                 register(fd, list);
             }
+        }
+    }
+
+    private static boolean asksNotToWait(Op op) {
+        switch (op.code()) {
+            case RECV:
+            case RECVMSG:
+            case SEND:
+            case SENDV:
+            case SENDMSG:
+                return (op.flags() & LinuxConstants.MSG_DONTWAIT) != 0;
+            default:
+                return false;
         }
     }
 
@@ -407,13 +472,28 @@ public final class PollDriver implements Driver {
     private void runQueue(int fd, int side, int readyEvents) {
         int list = listOf(fd, side);
         int retries = 0;
+        int burst = 0;
         int slot;
         while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
             Op op = inFlight.get(slot);
+            if (op.code() == OpCode.RECV_PROVIDED) {
+                if (!receiveProvided(op, slot)) {
+                    return;
+                }
+                if (lists.head(list) != slot) {
+                    burst = 0;
+                } else if (++burst == MULTISHOT_BURST) {
+                    // Still data and buffers: go on in the next poll, behind what else is ready, not in a loop here.
+                    lists.remove(slot);
+                    lists.append(submitList, slot);
+                    burst = 0;
+                }
+                continue;
+            }
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
-            if (r == -Errno.EAGAIN && isTryOnce(op)) {
+            if (r == -Errno.EAGAIN && asksNotToWait(op)) {
                 lists.remove(slot);
-                deliver(op, r, 0);
+                deliver(op, r, 0); // io_uring too completes a MSG_DONTWAIT transfer with -EAGAIN
                 continue;
             }
             if (r == -Errno.EAGAIN || r == -Errno.EINPROGRESS) {
@@ -439,18 +519,41 @@ public final class PollDriver implements Driver {
         }
     }
 
-    /** A receive or send with MSG_DONTWAIT completes with -EAGAIN instead of waiting, as on io_uring. */
-    private static boolean isTryOnce(Op op) {
-        switch (op.code()) {
-            case RECV:
-            case RECVMSG:
-            case SEND:
-            case SENDV:
-            case SENDMSG:
-                return (op.flags() & LinuxConstants.MSG_DONTWAIT) != 0;
-            default:
-                return false;
+    /**
+     * One receive of a RECV_PROVIDED at the head of its queue, into an available buffer of its group. Returns
+     * false if the socket has nothing to read (the op waits); true if it completed or, multishot, delivered a
+     * buffer and stays at the head to receive again.
+     */
+    private boolean receiveProvided(Op op, int slot) {
+        BufferRing group = bufferRings.get(op.bufferGroup());
+        int id = group.take();
+        if (id < 0) {
+            lists.remove(slot);
+            deliver(op, -Errno.ENOBUFS, 0);
+            return true;
         }
+        int r = calls.recvInto(op, group.address(id), group.bufferSize());
+        if (r == -Errno.EAGAIN) {
+            group.giveBack(id);
+            return false;
+        }
+        if (r <= 0) {
+            group.giveBack(id);
+            if (r == -Errno.EBADF) {
+                registrations.forget(op.fd());
+            }
+            lists.remove(slot);
+            deliver(op, r, 0);
+            return true;
+        }
+        group.handOut(id);
+        if (op.isMultishot()) {
+            deliver(op, r, Completion.withBuffer(id) | Completion.MORE); // a cancel from the handler unqueues it
+        } else {
+            lists.remove(slot);
+            deliver(op, r, Completion.withBuffer(id));
+        }
+        return true;
     }
 
     /**
@@ -586,6 +689,7 @@ public final class PollDriver implements Driver {
         }
         closed = true;
         inFlight.forEach(inFlight::completeSilently);
+        bufferRings.closeAll();
         wakeup.close();
         LibC.close(epfd);
     }

@@ -3,9 +3,10 @@ package dev.proactor.runtime.uring;
 import java.util.Arrays;
 
 /**
- * CQEs taken off the ring before they could be delivered. Only used when a submission outside
- * {@code poll} meets EBUSY (kernels before 5.19 refuse submissions while the CQ has overflowed): the CQ is
- * emptied into this backlog and the next poll delivers it first, in order.
+ * Completions waiting for the next poll, which delivers them first, in order: CQEs taken off the ring when a
+ * submission outside {@code poll} met EBUSY (kernels before 5.19 refuse submissions while the CQ has
+ * overflowed), and completions the driver makes itself (an emulated provided-buffer receive that found no
+ * available buffer ends with -ENOBUFS at once, as the kernel's does).
  */
 final class CompletionBacklog {
     private long[] userData = new long[0];

@@ -41,6 +41,11 @@ final class OpEncoder {
             case RECV:
                 sq.add(OP_RECV, 0, fd, 0, op.address(), op.length(), op.flags(), userData, 0);
                 break;
+            case RECV_PROVIDED:
+                // The kernel selects a buffer of buf_group when data is there; len 0 = the whole buffer.
+                sq.add(OP_RECV, SQE_BUFFER_SELECT, op.isMultishot() ? RECV_MULTISHOT : 0, fd, 0, 0, 0, op.flags(),
+                        userData, op.bufferGroup(), 0);
+                break;
             case SEND:
                 sq.add(OP_SEND, 0, fd, 0, op.address(), op.length(), op.flags() | LinuxConstants.MSG_NOSIGNAL, userData, 0);
                 break;
@@ -82,5 +87,10 @@ final class OpEncoder {
             default:
                 throw new IllegalArgumentException("unsupported operation: " + op.code());
         }
+    }
+
+    /** A provided-buffer receive emulated without buffer select: a plain RECV into the buffer the driver lent it. */
+    void encodeRecvInto(Op op, long buffer, int length, long userData) {
+        sq.add(OP_RECV, 0, op.fd(), 0, buffer, length, op.flags(), userData, 0);
     }
 }

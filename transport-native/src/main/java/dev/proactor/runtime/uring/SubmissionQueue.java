@@ -65,9 +65,15 @@ final class SubmissionQueue {
      * {@link #hasSpace()} said true.
      */
     void add(int opcode, int ioprio, int fd, long off, long addr, int len, int opFlags, long userData, int spliceFdIn) {
+        add(opcode, 0, ioprio, fd, off, addr, len, opFlags, userData, 0, spliceFdIn);
+    }
+
+    /** {@link #add} with the SQE flags (IOSQE_*) and buf_index / buf_group. */
+    void add(int opcode, int sqeFlags, int ioprio, int fd, long off, long addr, int len, int opFlags, long userData,
+             int bufIndex, int spliceFdIn) {
         int e = (tail & mask) * Sqe.SIZE;
         sqes.put(e + Sqe.OPCODE, (byte) opcode);
-        sqes.put(e + Sqe.FLAGS, (byte) 0);
+        sqes.put(e + Sqe.FLAGS, (byte) sqeFlags);
         sqes.putShort(e + Sqe.IOPRIO, (short) ioprio);
         sqes.putInt(e + Sqe.FD, fd);
         sqes.putLong(e + Sqe.OFF, off);
@@ -75,7 +81,8 @@ final class SubmissionQueue {
         sqes.putInt(e + Sqe.LEN, len);
         sqes.putInt(e + Sqe.OP_FLAGS, opFlags);
         sqes.putLong(e + Sqe.USER_DATA, userData);
-        sqes.putInt(e + Sqe.BUF_INDEX, 0); // buf_index, personality
+        sqes.putShort(e + Sqe.BUF_INDEX, (short) bufIndex);
+        sqes.putShort(e + Sqe.PERSONALITY, (short) 0);
         sqes.putInt(e + Sqe.SPLICE_FD_IN, spliceFdIn);
         sqes.putLong(e + Sqe.ADDR3, 0L);
         sqes.putLong(e + Sqe.ADDR3 + 8, 0L);

@@ -29,6 +29,8 @@ final class UringConstants {
     static final int OP_SHUTDOWN = 34;
     /** Not used; its presence marks a 5.19+ kernel, which also has multishot accept. */
     static final int OP_SOCKET = 45;
+    /** Not used; its presence marks a 6.0+ kernel, which also has multishot recv (and buffer rings, 5.19). */
+    static final int OP_SEND_ZC = 47;
 
     /** The opcodes the driver cannot work without (every {@link dev.proactor.runtime.OpCode} plus cancel). */
     static final int[] REQUIRED_OPS = {
@@ -61,12 +63,20 @@ final class UringConstants {
     static final int REGISTER_PROBE = 8;
     static final int REGISTER_RING_FDS = 20;
     static final int UNREGISTER_RING_FDS = 21;
+    static final int REGISTER_PBUF_RING = 22;
+    static final int UNREGISTER_PBUF_RING = 23;
 
     // sq_ring->flags
     static final int SQ_CQ_OVERFLOW = 1 << 1;
 
     // sqe->ioprio for ACCEPT
     static final int ACCEPT_MULTISHOT = 1;
+    // sqe->ioprio for RECV
+    static final int RECV_MULTISHOT = 1 << 1;
+
+    // sqe->flags
+    /** IOSQE_BUFFER_SELECT: the kernel picks the buffer from the group in sqe->buf_group. */
+    static final int SQE_BUFFER_SELECT = 1 << 5;
 
     // mmap offsets
     static final long OFF_SQ_RING = 0L;
@@ -127,11 +137,40 @@ final class UringConstants {
         /** rw_flags / msg_flags / accept_flags / poll32_events / timeout_flags / cancel_flags / splice_flags */
         static final int OP_FLAGS = 28;
         static final int USER_DATA = 32;
+        /** buf_index / buf_group (u16), then personality (u16) */
         static final int BUF_INDEX = 40;
+        static final int PERSONALITY = 42;
         static final int SPLICE_FD_IN = 44;
         static final int ADDR3 = 48;
 
         private Sqe() {
+        }
+    }
+
+    /** struct io_uring_buf_reg (40 bytes), the argument of IORING_(UN)REGISTER_PBUF_RING. */
+    static final class BufReg {
+        static final int SIZE = 40;
+        static final int RING_ADDR = 0;
+        static final int RING_ENTRIES = 8;
+        static final int BGID = 12;
+        static final int FLAGS = 14;
+
+        private BufReg() {
+        }
+    }
+
+    /**
+     * struct io_uring_buf_ring: an array of struct io_uring_buf (16 bytes: u64 addr, u32 len, u16 bid, u16 resv)
+     * whose first entry's resv field is the ring's tail (u16, written by us, load-acquired by the kernel).
+     */
+    static final class BufRing {
+        static final int ENTRY_SIZE = 16;
+        static final int ADDR = 0;
+        static final int LEN = 8;
+        static final int BID = 12;
+        static final int TAIL = 14;
+
+        private BufRing() {
         }
     }
 
@@ -167,6 +206,7 @@ final class UringConstants {
         OP_NAMES[OP_SPLICE] = "SPLICE";
         OP_NAMES[OP_SHUTDOWN] = "SHUTDOWN";
         OP_NAMES[OP_SOCKET] = "SOCKET";
+        OP_NAMES[OP_SEND_ZC] = "SEND_ZC";
     }
 
     static String opName(int opcode) {

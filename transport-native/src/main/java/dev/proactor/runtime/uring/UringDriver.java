@@ -1,5 +1,7 @@
 package dev.proactor.runtime.uring;
 
+import dev.proactor.runtime.BufferRing;
+import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
@@ -64,10 +66,16 @@ public final class UringDriver implements Driver {
     private final NativeBuffer waitMemory = NativeBuffer.allocate(WAIT_MEMORY_SIZE);
     private final boolean extArg;
     private final boolean multishotAccept;
+    /** Buffer rings registered with the kernel and multishot recv; else provided buffers are emulated. */
+    private final boolean nativeBufferRings;
+    private final BufferRings bufferRings = new BufferRings();
+    private final List<KernelBufferRing> kernelRings = new ArrayList<>();
 
     /** Per slot: generation of the current submission, and whether cancel was asked for. */
     private int[] generations;
     private boolean[] cancelRequested;
+    /** Per slot, for emulated provided-buffer receives: the buffer lent to the RECV in flight, or -1. */
+    private int[] lentBuffer;
 
     private boolean wakeArmed;
     /** wake() was called on the owner thread: the next poll must not block. */
@@ -86,6 +94,7 @@ public final class UringDriver implements Driver {
     private long submittedOps;
     private long completions;
     private long overflowFlushes;
+    private long emulatedRecvReissues;
 
     private UringDriver(DriverConfig config, UringFeatures features) {
         this.owner = Thread.currentThread();
@@ -97,8 +106,11 @@ public final class UringDriver implements Driver {
             this.ops = new InFlightOps(config.submissionEntries());
             this.generations = new int[ops.capacity()];
             this.cancelRequested = new boolean[ops.capacity()];
+            this.lentBuffer = new int[ops.capacity()];
+            Arrays.fill(lentBuffer, -1);
             this.extArg = (ring.features() & FEAT_EXT_ARG) != 0 && UringOptions.extArg();
             this.multishotAccept = features.multishotAccept() && UringOptions.multishotAccept();
+            this.nativeBufferRings = features.multishotRecv() && UringOptions.bufferRings();
             this.encoder = new OpEncoder(sq, scratch, multishotAccept);
             ByteBuffer w = waitMemory.buffer();
             w.putLong(WAIT_ARG, 0L);                                  // sigmask
@@ -140,14 +152,59 @@ public final class UringDriver implements Driver {
         if (op.isInFlight()) {
             throw new IllegalStateException("operation is already in flight: " + op);
         }
+        BufferRing group = op.code() == OpCode.RECV_PROVIDED ? bufferRings.get(op.bufferGroup()) : null;
         reserveSqe();
         int slot = ops.add(op);
         ensureSlot(slot);
         int generation = (generations[slot] + 1) & UserData.GENERATION_MASK;
         generations[slot] = generation;
         cancelRequested[slot] = false;
-        encoder.encode(op, slot, UserData.op(slot, generation));
+        lentBuffer[slot] = -1;
+        long ud = UserData.op(slot, generation);
+        if (group != null && !group.kernelManaged()) {
+            if (!issueEmulatedRecv(op, group, slot, ud)) {
+                backlog.add(ud, -Errno.ENOBUFS, 0); // as the kernel answers with an empty ring; the next poll delivers it
+            }
+        } else {
+            encoder.encode(op, slot, ud);
+        }
         submittedOps++;
+    }
+
+    /**
+     * Emulated buffer select: lends an available buffer of {@code group} to a plain RECV. The caller has made room
+     * in the SQ. Returns false, queueing nothing, if no buffer is available.
+     */
+    private boolean issueEmulatedRecv(Op op, BufferRing group, int slot, long ud) {
+        int id = group.take();
+        if (id < 0) {
+            return false;
+        }
+        lentBuffer[slot] = id;
+        encoder.encodeRecvInto(op, group.address(id), group.bufferSize(), ud);
+        return true;
+    }
+
+    @Override
+    public BufferRing registerBufferRing(int groupId, int bufferCount, int bufferSize) {
+        checkUsable();
+        BufferRing.checkArguments(groupId, bufferCount, bufferSize);
+        bufferRings.checkUnused(groupId);
+        if (nativeBufferRings) {
+            KernelBufferRing kernel = new KernelBufferRing(bufferCount);
+            BufferRing group = new BufferRing(groupId, bufferCount, bufferSize, kernel);
+            int r = kernel.register(ring, groupId);
+            if (r == 0) {
+                kernelRings.add(kernel);
+                return bufferRings.add(group);
+            }
+            if (r != -Errno.EINVAL) {
+                throw new UncheckedIOException(ErrnoException.of("IORING_REGISTER_PBUF_RING", -r));
+            }
+            LOG.log(System.Logger.Level.WARNING, "IORING_REGISTER_PBUF_RING refused with EINVAL: buffer group "
+                    + groupId + " is emulated");
+        }
+        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null));
     }
 
     @Override
@@ -167,6 +224,9 @@ public final class UringDriver implements Driver {
             int cap = Math.max(ops.capacity(), slot + 1);
             generations = Arrays.copyOf(generations, cap);
             cancelRequested = Arrays.copyOf(cancelRequested, cap);
+            int old = lentBuffer.length;
+            lentBuffer = Arrays.copyOf(lentBuffer, cap);
+            Arrays.fill(lentBuffer, old, cap, -1);
         }
         scratch.ensure(slot);
     }
@@ -362,7 +422,8 @@ public final class UringDriver implements Driver {
             if (ready == 0) {
                 break;
             }
-            for (; ready > 0; ready--) {
+            // cq.ready() again: a handler's submission may have moved the CQ into the backlog (full SQ, EBUSY).
+            for (; ready > 0 && cq.ready() > 0; ready--) {
                 int e = cq.peek();
                 long ud = cq.userData(e);
                 int res = cq.result(e);
@@ -418,6 +479,9 @@ public final class UringDriver implements Driver {
             LOG.log(System.Logger.Level.WARNING, "completion for no operation in flight: slot " + slot + " result " + res);
             return 0;
         }
+        if (op.code() == OpCode.RECV_PROVIDED) {
+            return providedRecvCompleted(op, slot, ud, res, flags, handler);
+        }
         if (closing) {
             if (op.code() == OpCode.ACCEPT && res >= 0) {
                 LibC.close(res); // accepted while closing: nobody will ever see this socket
@@ -433,6 +497,55 @@ public final class UringDriver implements Driver {
         completions++;
         ops.complete(op, res, flags, handler);
         return 1;
+    }
+
+    /**
+     * A receive into provided buffers. With a kernel ring the CQE names the buffer the kernel selected; emulated,
+     * the buffer lent to the RECV is handed out (if it got data) or given back, and a multishot goes on with the
+     * next available buffer (or ends with -ENOBUFS, as the kernel's does).
+     */
+    private int providedRecvCompleted(Op op, int slot, long ud, int res, int flags, CompletionHandler handler) {
+        BufferRing group = bufferRings.get(op.bufferGroup());
+        int lent = lentBuffer[slot];
+        lentBuffer[slot] = -1;
+        boolean filled = res > 0 && !closing;
+        if (lent >= 0) {
+            if (filled) {
+                group.handOut(lent);
+                flags = (flags & Completion.SOCK_NONEMPTY) | Completion.withBuffer(lent);
+            } else {
+                group.giveBack(lent);
+            }
+        } else if (Completion.hasBuffer(flags) && !closing) {
+            group.handOut(Completion.bufferId(flags));
+        }
+        if (closing) {
+            // A buffer the kernel filled now is never handed out: the ring is unregistered once all is drained.
+            if (!Completion.hasMore(flags)) {
+                ops.completeSilently(op);
+            }
+            return 0;
+        }
+        completions++;
+        if (lent < 0 || !filled || !op.isMultishot() || cancelRequested[slot]) {
+            ops.complete(op, res, flags, handler);
+            return 1;
+        }
+        ops.complete(op, res, flags | Completion.MORE, handler);
+        int end;
+        if (cancelRequested[slot]) {
+            end = -Errno.ECANCELED; // cancelled from the handler: no RECV is pending in the kernel, so this is the end
+        } else {
+            reserveSqe();
+            if (issueEmulatedRecv(op, group, slot, ud)) {
+                emulatedRecvReissues++;
+                return 1;
+            }
+            end = -Errno.ENOBUFS;
+        }
+        completions++;
+        ops.complete(op, end, 0, handler);
+        return 2;
     }
 
     /** Multishot accept without kernel support: deliver with MORE and accept again, until an error or cancel. */
@@ -486,6 +599,7 @@ public final class UringDriver implements Driver {
             throw new IllegalStateException("close called from a completion handler");
         }
         closing = true;
+        bufferRings.closeAll(); // no more buffers lent or provided, no waiting actions run (they would submit)
         boolean writeMayBeUnderWay = wakeFd.shutdown();
         boolean wakeWasArmed = wakeArmed;
         try {
@@ -515,9 +629,10 @@ public final class UringDriver implements Driver {
                     + internalInFlight + " internal requests" + (wakeArmed ? " and the wake read" : "")
                     + " still unanswered by the kernel after " + timeoutNanos / 1_000_000 + " ms;"
                     + " leaking the ring and the memory they use instead of freeing it");
-            LEAKED.add(new Object[] {ring, ops, scratch, waitMemory, wakeFd});
+            LEAKED.add(new Object[] {ring, ops, scratch, waitMemory, wakeFd, bufferRings, kernelRings});
             return false;
         }
+        unregisterBufferRings();
         ring.close();
         if (writeMayBeUnderWay && !wakeWasArmed) {
             LEAKED.add(wakeFd); // no read saw the claimed write, which may still come: never close an fd a writer may use
@@ -525,6 +640,17 @@ public final class UringDriver implements Driver {
             wakeFd.close();
         }
         return true;
+    }
+
+    /** At close, once nothing in flight can select a buffer any more: the kernel lets go of the rings' memory. */
+    private void unregisterBufferRings() {
+        for (KernelBufferRing k : kernelRings) {
+            int r = k.unregister(ring);
+            if (r != 0) {
+                LOG.log(System.Logger.Level.WARNING, "IORING_UNREGISTER_PBUF_RING failed: " + Errno.name(-r)
+                        + "; the ring's memory is released with the io_uring instance");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- checks and counters
@@ -577,6 +703,24 @@ public final class UringDriver implements Driver {
     /** Whether ACCEPT_MULTISHOT uses the kernel's multishot accept (else it is emulated). */
     public boolean nativeMultishotAccept() {
         return multishotAccept;
+    }
+
+    /**
+     * Whether provided buffers are kernel buffer rings (IORING_REGISTER_PBUF_RING) and multishot receives the
+     * kernel's (IORING_RECV_MULTISHOT); else both are emulated with single RECVs into buffers the driver picks.
+     */
+    public boolean nativeBufferRings() {
+        return nativeBufferRings;
+    }
+
+    /** Tests: the kernel buffer rings registered so far. */
+    List<KernelBufferRing> kernelRings() {
+        return Collections.unmodifiableList(kernelRings);
+    }
+
+    /** Emulated multishot receives: RECVs issued again after a completion (0 when the kernel's multishot is used). */
+    public long emulatedRecvReissues() {
+        return emulatedRecvReissues;
     }
 
     /** Whether timed waits use IORING_ENTER_EXT_ARG (else a TIMEOUT SQE). */

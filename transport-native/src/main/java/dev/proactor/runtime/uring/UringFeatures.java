@@ -46,6 +46,14 @@ final class UringFeatures {
         return supports(UringConstants.OP_SOCKET);
     }
 
+    /**
+     * Multishot recv came with 6.0, as did IORING_OP_SEND_ZC, which the probe can see; buffer rings (PBUF_RING),
+     * which it needs, came with 5.19.
+     */
+    boolean multishotRecv() {
+        return supports(UringConstants.OP_SEND_ZC);
+    }
+
     /** The names of the {@code required} opcodes this kernel lacks. */
     List<String> missing(int[] required) {
         List<String> names = new ArrayList<>();
@@ -68,6 +76,7 @@ final class UringFeatures {
                 + (has(UringConstants.FEAT_SUBMIT_STABLE) ? " SUBMIT_STABLE" : "")
                 + (has(UringConstants.FEAT_FAST_POLL) ? " FAST_POLL" : "")
                 + (extArg() ? " EXT_ARG" : "")
-                + (multishotAccept() ? " multishot-accept" : "");
+                + (multishotAccept() ? " multishot-accept" : "")
+                + (multishotRecv() ? " multishot-recv" : "");
     }
 }

@@ -11,6 +11,11 @@ final class UringOptions {
     static final String SINGLE_ISSUER = "proactor.uring.singleIssuer";
     /** {@code -Dproactor.uring.multishotAccept=false}: multishot accept is emulated with single accepts. */
     static final String MULTISHOT_ACCEPT = "proactor.uring.multishotAccept";
+    /**
+     * {@code -Dproactor.uring.bufferRings=false}: provided buffers and multishot recv are emulated (single recvs
+     * into buffers the driver picks) instead of using the kernel's buffer rings.
+     */
+    static final String BUFFER_RINGS = "proactor.uring.bufferRings";
     /** {@code -Dproactor.uring.extArg=false}: timed waits use a TIMEOUT SQE instead of IORING_ENTER_EXT_ARG. */
     static final String EXT_ARG = "proactor.uring.extArg";
 
@@ -27,6 +32,10 @@ final class UringOptions {
 
     static boolean multishotAccept() {
         return enabled(MULTISHOT_ACCEPT);
+    }
+
+    static boolean bufferRings() {
+        return enabled(BUFFER_RINGS);
     }
 
     static boolean extArg() {

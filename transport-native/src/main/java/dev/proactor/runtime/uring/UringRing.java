@@ -160,6 +160,11 @@ final class UringRing {
         return enterFlags != 0;
     }
 
+    /** io_uring_register on this ring; returns the result or -errno. */
+    int register(int opcode, long arg, int count) {
+        return UringSyscalls.register(fd, opcode, arg, count);
+    }
+
     /** io_uring_enter on this ring; returns the count or -errno. */
     int enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         return UringSyscalls.enter(enterFd, toSubmit, minComplete, flags | enterFlags, arg, argSize);

@@ -1,5 +1,7 @@
 package dev.proactor.runtime.bench;
 
+import dev.proactor.runtime.BufferRing;
+import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
 import dev.proactor.runtime.DriverConfig;
@@ -20,35 +22,51 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * TCP ping-pong over loopback, per available driver: a server driver on one thread echoes, a client driver on
  * another keeps N connections each sending a 64-byte message and waiting for its echo. Prints round trips per
- * second, one line per driver.
+ * second, one line per driver and server mode:
+ * <ul>
+ * <li>{@code recv}: the server receives each message with a RECV into the connection's own buffer;</li>
+ * <li>{@code multishot}: one multishot receive per connection into provided buffers (a {@link BufferRing}),
+ * echoed straight from the buffer, which is recycled when the send completes.</li>
+ * </ul>
  *
- * <p>Usage: {@code PingPongBenchmark [seconds=5] [connections=16] [warmupSeconds=1]}
+ * <p>Usage: {@code PingPongBenchmark [seconds=5] [connections=16] [warmupSeconds=1] [modes=recv,multishot]}
  */
 public final class PingPongBenchmark {
     private static final int MESSAGE = 64;
+    private static final int BUFFER_GROUP = 0;
+    private static final int BUFFERS = 256;
+    private static final int BUFFER_SIZE = 2048;
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        String[] modes = (args.length > 3 ? args[3] : "recv,multishot").split(",");
         System.out.println(Drivers.describe());
         for (DriverKind kind : DriverKind.values()) {
             if (!Drivers.isAvailable(kind)) {
                 continue;
             }
-            long trips = run(kind, connections, warmup, seconds);
-            System.out.printf("driver=%-8s connections=%d message=%dB duration=%ds round-trips/s=%,d%n",
-                    kind, connections, MESSAGE, seconds, trips / seconds);
+            for (String mode : modes) {
+                boolean multishot = mode.equals("multishot");
+                if (!multishot && !mode.equals("recv")) {
+                    throw new IllegalArgumentException("server mode must be recv or multishot: " + mode);
+                }
+                long trips = run(kind, multishot, connections, warmup, seconds);
+                System.out.printf("driver=%-8s server=%-9s connections=%d message=%dB duration=%ds round-trips/s=%,d%n",
+                        kind, mode, connections, MESSAGE, seconds, trips / seconds);
+            }
         }
     }
 
-    private static long run(DriverKind kind, int connections, int warmupSeconds, int seconds) throws Exception {
+    private static long run(DriverKind kind, boolean multishot, int connections, int warmupSeconds, int seconds)
+            throws Exception {
         Socket listener = Socket.tcp(false);
         listener.setOption(SocketOptions.SO_REUSEADDR, true);
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         listener.listen(connections + 16);
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-        Server server = new Server(kind, listener);
+        Server server = new Server(kind, listener, multishot);
         Thread serverThread = new Thread(server, "pingpong-server-" + kind);
         serverThread.start();
         server.ready.await();
@@ -73,18 +91,26 @@ public final class PingPongBenchmark {
         }
     }
 
-    /** Echo server: multishot accept, then recv 64 → send 64 per connection. */
+    /** A server connection's reaction to its ops' completions. */
+    private interface Connection {
+        void onComplete(Op op, int result, int flags);
+    }
+
+    /** Echo server: multishot accept, then per connection recv → send, or a multishot recv into provided buffers. */
     private static final class Server implements Runnable, CompletionHandler {
         final CountDownLatch ready = new CountDownLatch(1);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final DriverKind kind;
         private final Socket listener;
+        private final boolean multishot;
+        private BufferRing ring;
         private volatile boolean stopping;
         private volatile Driver driver;
 
-        Server(DriverKind kind, Socket listener) {
+        Server(DriverKind kind, Socket listener, boolean multishot) {
             this.kind = kind;
             this.listener = listener;
+            this.multishot = multishot;
         }
 
         void stop() {
@@ -99,6 +125,9 @@ public final class PingPongBenchmark {
         public void run() {
             try (Driver d = Drivers.open(DriverConfig.defaults().withKind(kind))) {
                 driver = d;
+                if (multishot) {
+                    ring = d.registerBufferRing(BUFFER_GROUP, BUFFERS, BUFFER_SIZE);
+                }
                 Op accept = new Op().prepareAccept(listener.fd(), 0, 0, Op.ACCEPT_MULTISHOT);
                 d.submit(accept);
                 ready.countDown();
@@ -116,15 +145,111 @@ public final class PingPongBenchmark {
             Object a = op.attachment();
             if (a == null) { // the accept
                 if (result >= 0) {
-                    new Echo(driver, result).receive();
+                    if (multishot) {
+                        new ProvidedBufferEcho(driver, ring, result).receive();
+                    } else {
+                        new Echo(driver, result).receive();
+                    }
                 }
                 return;
             }
-            ((Echo) a).onComplete(op, result);
+            ((Connection) a).onComplete(op, result, flags);
         }
     }
 
-    private static final class Echo {
+    /**
+     * One multishot receive into provided buffers; each filled buffer is sent back as it is and recycled once
+     * its send has completed. Buffers wait in a FIFO while an earlier one is being sent.
+     */
+    private static final class ProvidedBufferEcho implements Connection {
+        private final Driver driver;
+        private final BufferRing ring;
+        private final int fd;
+        private final Op recv = new Op(this);
+        private final Op send = new Op(this);
+        private final int[] queuedIds = new int[BUFFERS];
+        private final int[] queuedLengths = new int[BUFFERS];
+        private int head;
+        private int queued;
+        private int sentOfHead;
+        private boolean receiving;
+        private boolean ended;
+        private boolean closing;
+
+        ProvidedBufferEcho(Driver driver, BufferRing ring, int fd) {
+            this.driver = driver;
+            this.ring = ring;
+            this.fd = fd;
+        }
+
+        void receive() {
+            receiving = true;
+            driver.submit(recv.prepareRecvMultishot(fd, BUFFER_GROUP, 0));
+        }
+
+        @Override
+        public void onComplete(Op op, int result, int flags) {
+            if (closing) {
+                return; // the close's completion
+            }
+            if (op == recv) {
+                if (Completion.hasBuffer(flags)) {
+                    int tail = (head + queued) % BUFFERS;
+                    queuedIds[tail] = Completion.bufferId(flags);
+                    queuedLengths[tail] = result;
+                    if (queued++ == 0 && !ended) {
+                        sendHead();
+                    }
+                }
+                if (!Completion.hasMore(flags)) {
+                    receiving = false;
+                    if (result > 0 || result == -Errno.ENOBUFS) {
+                        ring.whenAvailable(this::receive); // the ring ran dry, or the kernel stopped the multishot
+                    } else {
+                        end();
+                    }
+                }
+                return;
+            }
+            if (result <= 0) {
+                end();
+                return;
+            }
+            sentOfHead += result;
+            if (sentOfHead < queuedLengths[head]) {
+                sendHead();
+                return;
+            }
+            ring.recycle(queuedIds[head]);
+            head = (head + 1) % BUFFERS;
+            sentOfHead = 0;
+            if (--queued > 0 && !ended) {
+                sendHead();
+            } else if (ended) {
+                end();
+            }
+        }
+
+        private void sendHead() {
+            long at = ring.address(queuedIds[head]) + sentOfHead;
+            driver.submit(send.prepareSend(fd, at, queuedLengths[head] - sentOfHead, 0));
+        }
+
+        /** EOF or an error: give back every buffer, and close once no op of this connection is in flight. */
+        private void end() {
+            ended = true;
+            if (send.isInFlight() || receiving) {
+                return;
+            }
+            for (; queued > 0; queued--, head = (head + 1) % BUFFERS) {
+                ring.recycle(queuedIds[head]);
+            }
+            closing = true;
+            driver.submit(recv.prepareClose(fd));
+        }
+    }
+
+    private static final class Echo implements Connection {
         private final Driver driver;
         private final int fd;
         private final NativeBuffer buffer = NativeBuffer.allocate(MESSAGE);
@@ -143,7 +268,8 @@ public final class PingPongBenchmark {
             driver.submit(op.prepareRecv(fd, buffer.address() + done, MESSAGE - done, 0));
         }
 
-        void onComplete(Op o, int result) {
+        @Override
+        public void onComplete(Op o, int result, int flags) {
             if (closing) {
                 return;
             }

@@ -1,5 +1,12 @@
 package dev.proactor.runtime.poll;
 
+import java.util.List;
+
+import java.util.ArrayList;
+
+import dev.proactor.runtime.BufferRing;
+import dev.proactor.runtime.Completion;
+import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.DriverConfig;
 import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.Drivers;
@@ -146,10 +153,19 @@ class PollDriverTest {
         loop.runFor(Duration.ofMillis(20));
         assertTrue(loop.driver().cancel(wait));
         loop.await(wait);
+        Socket c2 = Loopback.connect(loop, Loopback.addressOf(listener)); // waits in the backlog
         s1.close(); // behind the driver's back
-        c1.close();
-        Socket c2 = Loopback.connect(loop, Loopback.addressOf(listener));
+        // Earlier tests leave holes in the descriptor table: fill those below n so that accept gets n.
+        List<Integer> fillers = new ArrayList<>();
+        int f;
+        while ((f = LibC.open("/dev/null", LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC, 0)) != n) {
+            assertTrue(f >= 0 && f < n, "unexpected descriptor " + f + " while filling holes below " + n);
+            fillers.add(f);
+        }
+        LibC.close(n);
         Socket s2 = Loopback.accept(loop, listener);
+        fillers.forEach(LibC::close);
+        c1.close();
         assertEquals(n, s2.fd(), "the kernel hands out the lowest free number");
         Op recv = loop.submit(new Op().prepareRecv(s2.fd(), in.address(), 16, 0));
         loop.runFor(Duration.ofMillis(20));
@@ -263,5 +279,37 @@ class PollDriverTest {
         a.close();
         b.close();
         listener.close();
+    }
+
+    @Test
+    void aMultishotReceiveFillsAtMostABurstOfBuffersPerPoll() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            int total = 128 * 1024;
+            Loopback.sendAll(loop, p.server().fd(), NativeBuffer.allocate(total).address(), total);
+            BufferRing ring = loop.driver().registerBufferRing(1, 4, 1024);
+            Op recv = new Op().prepareRecvMultishot(p.client().fd(), 1, 0);
+            int[] completions = {0};
+            long[] received = {0};
+            CompletionHandler handler = (op, r, f) -> {
+                completions[0]++;
+                if (Completion.hasBuffer(f)) {
+                    received[0] += r;
+                    ring.recycle(Completion.bufferId(f));
+                }
+            };
+            loop.driver().submit(recv);
+            int most = 0;
+            int polls = 0;
+            while (received[0] < total) {
+                completions[0] = 0;
+                loop.driver().poll(1_000_000L, handler);
+                most = Math.max(most, completions[0]);
+                assertTrue(++polls < 10_000, "stuck after " + received[0] + " bytes");
+            }
+            assertEquals(32, most, "buffers filled by one poll while 128 were ready");
+            assertTrue(recv.isInFlight(), "the multishot goes on after each burst");
+            assertTrue(loop.driver().cancel(recv));
+            loop.runUntil(() -> !recv.isInFlight(), "the cancelled receive");
+        }
     }
 }
