@@ -97,7 +97,8 @@ final class FileRegionWriter {
     private void begin(FileRegion msg) throws IOException {
         finishRegion();
         region = msg;
-        int fd = msg instanceof DefaultFileRegion ? FileRegions.openForSplice((DefaultFileRegion) msg) : -1;
+        // SPLICE is Linux's: elsewhere (IOCP) every region takes the copy path.
+        int fd = msg instanceof DefaultFileRegion && LibC.AVAILABLE ? FileRegions.openForSplice((DefaultFileRegion) msg) : -1;
         if (fd >= 0) {
             ensurePipe();
             fileFd = fd;
