@@ -15,6 +15,8 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.SegmentedDatagramPacket;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,6 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * separate datagrams; with UDP_GRO on the receiving channel the kernel hands the segments over in one receive
  * (one buffer, with a UDP_GRO cmsg) and the channel splits them again before channelRead.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
 class DatagramSegmentationTest {
     private static final int SEGMENT = 1000;
     private static final int LENGTH = 10 * SEGMENT + 500;
