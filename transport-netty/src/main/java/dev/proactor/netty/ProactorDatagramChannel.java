@@ -487,7 +487,11 @@ public final class ProactorDatagramChannel extends AbstractProactorChannel imple
         if ((r.messageFlags() & LinuxConstants.MSG_TRUNC) != 0 && logger.isDebugEnabled()) {
             logger.debug("{}: datagram truncated to the {} bytes of the read buffer", this, res);
         }
-        InetSocketAddress sender = connected ? remoteAddress() : (InetSocketAddress) r.sender();
+        // The receive asked for the sender unless the socket was connected when it was submitted.
+        InetSocketAddress sender = (InetSocketAddress) r.sender();
+        if (sender == null) {
+            sender = remoteAddress();
+        }
         InetSocketAddress recipient = localAddress();
         handle.lastBytesRead(Math.max(1, res)); // a zero-length datagram is a message, not the end of the data
         readPending = false;

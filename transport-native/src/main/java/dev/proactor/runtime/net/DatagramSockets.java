@@ -7,7 +7,7 @@ import dev.proactor.runtime.linux.LinuxConstants;
 
 import java.io.IOException;
 
-/** Calls on datagram sockets that {@link Socket} has no use for otherwise. */
+/** Calls on datagram sockets that {@link Socket} has no use for otherwise (Linux). */
 public final class DatagramSockets {
     private DatagramSockets() {
     }

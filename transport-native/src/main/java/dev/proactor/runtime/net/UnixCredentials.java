@@ -7,7 +7,7 @@ import dev.proactor.runtime.linux.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** The credentials of a Unix domain socket's peer, as the kernel recorded them at connect (SO_PEERCRED). */
+/** The credentials of a Unix domain socket's peer, as the kernel recorded them at connect (SO_PEERCRED, Linux). */
 public final class UnixCredentials {
     private static final int SO_PEERCRED = 17;
     /** struct ucred: pid_t pid, uid_t uid, gid_t gid. */
