@@ -429,6 +429,11 @@ public final class PollDriver implements Driver {
         }
         int list = listOf(fd, side);
         boolean alone = lists.isEmpty(list);
+        if (!alone && asksNotToWait(inFlight.get(slot))) {
+            // The head waits because the call would block: so would this one.
+            deliver(inFlight.get(slot), -Errno.EAGAIN, 0);
+            return;
+        }
         lists.append(list, slot);
         if (alone) {
             runQueue(fd, side, ALL_EVENTS);
