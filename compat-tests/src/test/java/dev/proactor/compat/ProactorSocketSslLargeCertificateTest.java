@@ -43,7 +43,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * last 768 bytes up to the 16 KiB handshake-message limit, through OpenSSL with a raised certificate-list limit;
  * the handshake (sent as several TLS records) must complete and a message must echo back intact. One server per
  * pair serves every case; each case is a new connection with a new client certificate.
+ *
+ * <p>The full sweep (769 handshakes, each with a freshly issued certificate) costs about 40 s of CPU per column,
+ * so it runs in the two columns where both ends are the same Proactor driver ({@link SingleDriver}); Proactor
+ * against NIO and io_uring against poll are covered by the other SSL tests, which run in every column.
  */
+@SingleDriver
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class ProactorSocketSslLargeCertificateTest {
     private static final int MAX_HANDSHAKE_MESSAGE = 16384;

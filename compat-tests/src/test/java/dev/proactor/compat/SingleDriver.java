@@ -9,8 +9,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a test that exercises one Proactor driver on its own (server only, client only, or no connection), so it
- * runs in the io_uring-io_uring and poll-poll columns only; the build excludes this tag from the mixed columns.
+ * Marks a test that runs in the io_uring-io_uring and poll-poll columns only (the build excludes this tag from the
+ * mixed columns): one that exercises one Proactor driver on its own (server only, client only, or no connection),
+ * or one too costly for every column, which then says why.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -88,7 +88,7 @@ public final class CompatMatrix {
                 .append("Drivers on this host: ").append(driverAvailability()).append(".\n\n");
         md.append("Columns are server-client transports. A cell is passed/failed/skipped test cases ")
                 .append("(one testsuite case runs its scenario with the Pooled and Adaptive allocators). ")
-                .append("`-` means not run there: single-driver tests (one-sided or no peer) run only where ")
+                .append("`-` means not run there: single-driver tests (one-sided, no peer, or too costly for every column) run only where ")
                 .append("both ends are the same Proactor driver.\n\n");
         renderTable(md);
         renderTotals(md, start);
