@@ -217,9 +217,10 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
     }
 
     private void shutdownOutputOnLoop(ChannelPromise promise) {
-        if (writeOp.isInFlight()) {
+        if (writeOp.isInFlight() || inWriteComplete) {
             // The ByteBufs of the send in flight must stay alive until it completes: Netty's shutdownOutput
-            // releases the outbound buffer, so it runs after the (cancelled) send's completion.
+            // releases the outbound buffer, so it runs after the (cancelled) send's completion. Likewise when a
+            // write listener asks while that completion is still removing what the send wrote.
             if (pendingShutdownOutput != null) {
                 pendingShutdownOutput.addListener(new PromiseNotifier<>(false, promise));
             } else {
@@ -712,7 +713,8 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
 
         @Override
         boolean hasOpsInFlight() {
-            return readOp.isInFlight() || writeOp.isInFlight() || connectOp.isInFlight();
+            // inWriteComplete: a write listener's close waits until the completion has removed all the send wrote.
+            return readOp.isInFlight() || writeOp.isInFlight() || connectOp.isInFlight() || inWriteComplete;
         }
 
         @Override
