@@ -280,6 +280,10 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             return;
         }
         runOnLoop(() -> {
+            if (config.isAutoRead()) {
+                // Turned on again (from the event loop) before this task ran: the read it asked for stands.
+                return;
+            }
             readPending = false;
             // Stop waiting for data nobody asked for; if data came first, the completion still delivers it.
             cancel(readOps);
