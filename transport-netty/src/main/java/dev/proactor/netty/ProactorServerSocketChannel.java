@@ -19,6 +19,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A listening TCP socket on the Proactor transport, a drop-in for {@code NioServerSocketChannel} /
@@ -29,14 +30,25 @@ public final class ProactorServerSocketChannel extends AbstractProactorChannel i
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(ProactorServerSocketChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int ECANCELED = -Errno.ECANCELED;
+    /** How long accepting pauses when the process or system is out of descriptors or memory. */
+    private static final long ACCEPT_BACKOFF_MILLIS = 100;
+
+    static {
+        // Accept fails with EMFILE when the process is out of descriptors, and then loading a class from a
+        // directory on the class path fails too: load what the error path needs while files can still be opened.
+        ErrnoException.of("accept", Errno.EMFILE);
+    }
 
     private final ProactorServerSocketChannelConfig config;
     private final Op acceptOp = new Op();
     private final ProactorIoOps acceptOps = new ProactorIoOps(acceptOp);
     private final Runnable endReadLoopTask = this::endReadLoop;
+    private final Runnable endAcceptBackoffTask = this::endAcceptBackoff;
 
     private boolean readPending;
     private boolean readLoopActive;
+    /** Accepting is paused after EMFILE and the like; a scheduled task resumes it. */
+    private boolean acceptBackoff;
 
     /** A new socket: IPv6 dual-stack when the host has IPv6 and IPv4 is not preferred. */
     public ProactorServerSocketChannel() {
@@ -94,7 +106,7 @@ public final class ProactorServerSocketChannel extends AbstractProactorChannel i
     @Override
     protected void doBeginRead() {
         readPending = true;
-        if (!active || acceptOp.isInFlight() || isClosing()) {
+        if (!active || acceptOp.isInFlight() || isClosing() || acceptBackoff) {
             return;
         }
         submitAccept();
@@ -127,11 +139,31 @@ public final class ProactorServerSocketChannel extends AbstractProactorChannel i
         } else if (res != ECANCELED && !isClosing()) {
             endReadLoop();
             readPending = false;
-            // ServerBootstrap's acceptor pauses autoRead for a second on such errors (EMFILE ...).
+            if (isOutOfResources(res)) {
+                // The connection stays in the backlog, so accepting again at once fails at once, in a loop: pause.
+                // (ServerBootstrap's acceptor also pauses auto-read for a second on any accept error.)
+                acceptBackoff = true;
+                eventLoop().schedule(endAcceptBackoffTask, ACCEPT_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+            }
             pipeline().fireExceptionCaught(ErrnoException.of("accept", res));
         }
-        if (!Completion.hasMore(flags) && !isClosing() && isOpen() && active
-                && (readPending || config.isAutoRead()) && !acceptOp.isInFlight()) {
+        if (!Completion.hasMore(flags)) {
+            acceptAgainIfWanted();
+        }
+    }
+
+    private static boolean isOutOfResources(int res) {
+        return res == -Errno.EMFILE || res == -Errno.ENFILE || res == -Errno.ENOBUFS || res == -Errno.ENOMEM;
+    }
+
+    private void endAcceptBackoff() {
+        acceptBackoff = false;
+        acceptAgainIfWanted();
+    }
+
+    private void acceptAgainIfWanted() {
+        if (!isClosing() && isOpen() && active && !acceptBackoff && (readPending || config.isAutoRead())
+                && !acceptOp.isInFlight()) {
             submitAccept();
         }
     }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -21,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class ChildJvm implements AutoCloseable {
     private final Process process;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     private final BlockingQueue<String> fresh = new LinkedBlockingQueue<>();
 
     private ChildJvm(Process process) {
@@ -68,7 +67,7 @@ final class ChildJvm implements AutoCloseable {
     /** Waits for a line matching {@code p}; returns it, or fails with everything seen so far. */
     String await(Predicate<String> p, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        for (String l : lines) {
+        for (String l : lines()) {
             if (p.test(l)) {
                 return l;
             }
@@ -79,7 +78,7 @@ final class ChildJvm implements AutoCloseable {
             if (l == null) {
                 throw new AssertionError("no expected line from the child within " + timeout + " " + unit
                         + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
-                        + String.join("\n", lines));
+                        + String.join("\n", lines()));
             }
             if (p.test(l)) {
                 return l;
@@ -88,7 +87,9 @@ final class ChildJvm implements AutoCloseable {
     }
 
     List<String> lines() {
-        return new ArrayList<>(lines);
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
     }
 
     long pid() {
@@ -106,7 +107,7 @@ final class ChildJvm implements AutoCloseable {
 
     int waitFor(long timeout, TimeUnit unit) throws InterruptedException {
         if (!process.waitFor(timeout, unit)) {
-            throw new AssertionError("child did not exit; output:\n" + String.join("\n", lines));
+            throw new AssertionError("child did not exit; output:\n" + String.join("\n", lines()));
         }
         return process.exitValue();
     }
