@@ -39,6 +39,25 @@ public final class FdSnapshot {
         return new FdSnapshot(m);
     }
 
+    /**
+     * A snapshot once the process's own descriptors have settled: Netty's NetUtil (which opens a socket of its
+     * own when it loads) is loaded, and garbage is collected so that sockets the JDK closes on collection are
+     * gone. Use it for both ends of a comparison.
+     */
+    public static FdSnapshot takeSettled() {
+        io.netty.util.NetUtil.LOCALHOST.getHostAddress();
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return take();
+    }
+
     /** Number of open descriptors right now (a cheap count, for sampling). */
     public static int count() {
         String[] names = FD_DIR.toFile().list();

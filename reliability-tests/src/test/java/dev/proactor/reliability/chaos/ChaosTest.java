@@ -32,7 +32,7 @@ class ChaosTest {
     @MethodSource("dev.proactor.netty.TestDrivers#available")
     void thousandsOfConnectionsMisbehavingLeaveNothingBehind(DriverKind kind) throws Exception {
         LeakReports.take();
-        FdSnapshot before = FdSnapshot.take();
+        FdSnapshot before = FdSnapshot.takeSettled();
         CheckingByteBufAllocator alloc = CheckingByteBufAllocator.pooled(2_000);
         ChaosRun run = new ChaosRun(kind, Duration.ofSeconds(SECONDS), Duration.ofSeconds(8), alloc, CONCURRENCY);
         long t0 = System.nanoTime();
@@ -46,7 +46,7 @@ class ChaosTest {
         List<String> aliveThreads = run.threads().stillAlive(5_000);
         alloc.quarantine().verifyAll();
         List<String> leaks = LeakReports.take();
-        FdSnapshot after = FdSnapshot.take();
+        FdSnapshot after = FdSnapshot.takeSettled();
         List<String> newFds = after.newTransportLikeSince(before);
         BufferLedger.Snapshot ledger = alloc.ledger().snapshot();
 
