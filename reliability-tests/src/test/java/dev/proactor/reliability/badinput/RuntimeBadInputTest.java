@@ -1,0 +1,65 @@
+package dev.proactor.reliability.badinput;
+
+import dev.proactor.runtime.Driver;
+import dev.proactor.runtime.DriverConfig;
+import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.Drivers;
+import dev.proactor.runtime.NativeBuffer;
+import dev.proactor.runtime.Op;
+import dev.proactor.runtime.OpCode;
+import dev.proactor.runtime.net.Socket;
+import dev.proactor.reliability.process.FdSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The runtime's public API given nulls, negative sizes, closed sockets and misuse: each call fails at once with
+ * a clear exception, leaves the object as it was (an op stays idle and unchanged, a driver keeps working) and
+ * leaks no descriptor.
+ */
+class RuntimeBadInputTest {
+
+    @Test
+    void negativeSizesAreRefusedBeforeTheKernelSeesThem() {
+        Op op = new Op().prepareNop();
+        // A negative length reaches the kernel as a huge unsigned one: it would write past the buffer.
+        assertMessage(IllegalArgumentException.class, "length", () -> op.prepareRecv(3, 4096, -1, 0));
+        assertMessage(IllegalArgumentException.class, "length", () -> op.prepareSend(3, 4096, -1, 0));
+        assertMessage(IllegalArgumentException.class, "length", () -> op.prepareSendv(3, 4096, -2, 0));
+        assertMessage(IllegalArgumentException.class, "length", () -> op.prepareRead(3, 4096, -1, 0));
+        assertMessage(IllegalArgumentException.class, "length", () -> op.prepareWrite(3, 4096, -1, 0));
+        assertMessage(IllegalArgumentException.class, "length", () -> op.prepareConnect(3, 4096, -16));
+        assertMessage(IllegalArgumentException.class, "length", () -> op.prepareSplice(3, -1, 4, -1, -1, 0));
+        assertMessage(IllegalArgumentException.class, "timeout", () -> op.prepareTimeout(-1));
+        assertMessage(IllegalArgumentException.class, "group", () -> op.prepareRecvProvided(3, -1, 0));
+        assertEquals(OpCode.NOP, op.code(), "a refused prepare leaves the op as it was");
+        assertFalse(op.isInFlight());
+
+        assertMessage(IllegalArgumentException.class, "size", () -> NativeBuffer.allocate(-1));
+        assertMessage(IllegalArgumentException.class, "alignment", () -> NativeBuffer.allocateAligned(64, 3));
+        assertMessage(IllegalArgumentException.class, "power of two", () -> DriverConfig.defaults().withSubmissionEntries(-4));
+        assertMessage(IllegalArgumentException.class, "power of two", () -> DriverConfig.defaults().withCompletionEntries(3));
+        assertMessage(IllegalArgumentException.class, "unknown driver", () -> DriverKind.fromPropertyName("bogus"));
+    }
+
+    private static void assertMessage(Class<? extends Throwable> type, String part, org.junit.jupiter.api.function.Executable call) {
+        Throwable t = assertThrows(type, call);
+        assertTrue(String.valueOf(t.getMessage()).toLowerCase().contains(part.toLowerCase()),
+                () -> "message should name '" + part + "': " + t.getMessage());
+    }
+}
