@@ -57,6 +57,60 @@ class RuntimeBadInputTest {
         assertMessage(IllegalArgumentException.class, "unknown driver", () -> DriverKind.fromPropertyName("bogus"));
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void driverMisuseFailsClearlyAndTheDriverGoesOn(DriverKind kind) throws Exception {
+        FdSnapshot before = FdSnapshot.takeSettled();
+        try (Driver d = Drivers.open(DriverConfig.defaults().withKind(kind))) {
+            assertThrows(NullPointerException.class, () -> d.submit(null));
+            assertThrows(NullPointerException.class, () -> d.poll(0, null));
+
+            Op timeout = new Op().prepareTimeout(TimeUnit.SECONDS.toNanos(10));
+            d.submit(timeout);
+            assertMessage(IllegalStateException.class, "in flight", () -> d.submit(timeout));
+            assertMessage(IllegalStateException.class, "in flight", () -> timeout.prepareNop());
+
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> d.poll(0, (op, res, fl) -> { }));
+            Throwable t = assertThrows(Exception.class, () -> other.get(5, TimeUnit.SECONDS)).getCause();
+            assertTrue(t instanceof IllegalStateException, "poll from another thread: " + t);
+            assertThrows(IllegalArgumentException.class, () -> d.registerBufferRing(1, 3, 4096));
+            assertThrows(IllegalArgumentException.class, () -> d.registerBufferRing(1, 4, -1));
+
+            // A bad descriptor is the kernel's to refuse: a completion naming EBADF, not an exception.
+            Op recv = new Op().prepareRecv(Integer.MAX_VALUE, NativeBuffer.allocate(16).address(), 16, 0);
+            d.submit(recv);
+            int[] result = new int[1];
+            d.cancel(timeout);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int seen = 0;
+            while (seen < 2 && System.nanoTime() < deadline) {
+                seen += d.poll(TimeUnit.MILLISECONDS.toNanos(100), (op, res, fl) -> {
+                    if (op == recv) {
+                        result[0] = res;
+                    }
+                });
+            }
+            assertEquals(2, seen);
+            assertEquals(-9, result[0], "EBADF");
+            assertEquals(0, d.inFlight());
+
+            // Still works.
+            Op nop = new Op().prepareNop();
+            d.submit(nop);
+            assertEquals(1, d.poll(TimeUnit.SECONDS.toNanos(5), (op, res, fl) -> { }));
+        }
+        assertEquals(List.of(), FdSnapshot.takeSettled().newTransportLikeSince(before));
+    }
+
+    @Test
+    void closedDriverRefusesWork() throws Exception {
+        Driver d = Drivers.open();
+        d.close();
+        assertThrows(IllegalStateException.class, () -> d.submit(new Op().prepareNop()));
+        assertThrows(IllegalStateException.class, () -> d.poll(0, (op, res, fl) -> { }));
+        d.close(); // twice is harmless
+    }
+
     private static void assertMessage(Class<? extends Throwable> type, String part, org.junit.jupiter.api.function.Executable call) {
         Throwable t = assertThrows(type, call);
         assertTrue(String.valueOf(t.getMessage()).toLowerCase().contains(part.toLowerCase()),
