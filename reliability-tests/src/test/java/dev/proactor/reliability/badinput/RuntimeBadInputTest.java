@@ -111,6 +111,31 @@ class RuntimeBadInputTest {
         d.close(); // twice is harmless
     }
 
+    @Test
+    void socketMisuse() throws Exception {
+        FdSnapshot before = FdSnapshot.takeSettled();
+        Socket s = Socket.tcp(false);
+        assertThrows(NullPointerException.class, () -> s.setOption(null, 1));
+        assertThrows(IllegalArgumentException.class, () -> s.setOption(StandardSocketOptions.SO_RCVBUF, null));
+        assertMessage(IllegalArgumentException.class, "SO_RCVBUF", () -> s.setOption(StandardSocketOptions.SO_RCVBUF, -1));
+        assertMessage(IllegalArgumentException.class, "SO_SNDBUF", () -> s.setOption(StandardSocketOptions.SO_SNDBUF, -1));
+        assertMessage(IllegalArgumentException.class, "IP_TOS", () -> s.setOption(StandardSocketOptions.IP_TOS, 256));
+        assertThrows(UnsupportedOperationException.class, () -> s.setOption(StandardSocketOptions.IP_MULTICAST_IF, null));
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        IOException again = assertThrows(IOException.class, () -> s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        assertTrue(again.getMessage().contains("EINVAL"), again.getMessage());
+        Socket taken = Socket.tcp(false);
+        IOException inUse = assertThrows(IOException.class, () -> taken.bind(s.localAddress()));
+        assertTrue(inUse.getMessage().contains("EADDRINUSE"), inUse.getMessage());
+        taken.close();
+        s.close();
+        s.close(); // twice is harmless
+        assertThrows(ClosedChannelException.class, () -> s.bind(new InetSocketAddress(0)));
+        assertThrows(ClosedChannelException.class, () -> s.setOption(StandardSocketOptions.SO_RCVBUF, 1024));
+        assertThrows(ClosedChannelException.class, s::localAddress);
+        assertEquals(List.of(), FdSnapshot.takeSettled().newTransportLikeSince(before));
+    }
+
     private static void assertMessage(Class<? extends Throwable> type, String part, org.junit.jupiter.api.function.Executable call) {
         Throwable t = assertThrows(type, call);
         assertTrue(String.valueOf(t.getMessage()).toLowerCase().contains(part.toLowerCase()),

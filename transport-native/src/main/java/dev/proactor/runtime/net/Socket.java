@@ -188,6 +188,7 @@ public final class Socket implements Closeable {
         if (value == null) {
             throw new IllegalArgumentException("null value for " + option.name());
         }
+        SocketOptions.checkValue(o, value);
         NativeBuffer s = SCRATCH.get();
         ByteBuffer b = s.buffer();
         int len = 4;
