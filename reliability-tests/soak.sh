@@ -15,4 +15,5 @@ mvn -q -B -pl reliability-tests -am -DskipTests package dependency:build-classpa
 CP="reliability-tests/target/classes:$(cat reliability-tests/target/soak-classpath.txt)"
 ARGS=(--minutes "$MINUTES" --out "$OUT")
 if [ -n "$DRIVER" ]; then ARGS+=(--driver "$DRIVER"); fi
-exec java -Xmx512m -XX:MaxDirectMemorySize=1g -Djava.awt.headless=true -cp "$CP" dev.proactor.reliability.soak.Soak "${ARGS[@]}"
+# A fixed, pre-touched heap: RSS then moves only with native memory (direct buffers, rings, stacks, JIT).
+exec java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=1g -Djava.awt.headless=true -cp "$CP" dev.proactor.reliability.soak.Soak "${ARGS[@]}"

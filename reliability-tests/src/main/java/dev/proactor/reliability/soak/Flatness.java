@@ -3,8 +3,9 @@ package dev.proactor.reliability.soak;
 import java.util.List;
 
 /**
- * Whether a series stays flat: the least-squares slope over the samples after warm-up, projected over that span,
- * must stay within a tolerance (a share of the series' mean, or an absolute floor for small series).
+ * Whether a series stays flat: the least-squares slope over the second half of the samples (the first half is
+ * warm-up: pools fill, the JIT compiles, the glibc arenas settle), projected over that span, must stay within a
+ * tolerance (a share of the series' mean, or an absolute floor for small series).
  */
 final class Flatness {
     final String name;
@@ -27,7 +28,7 @@ final class Flatness {
      * @param floor the smallest drift always accepted (in the series' unit)
      */
     static Flatness of(String name, List<Sample> samples, int series, double share, double floor) {
-        int from = samples.size() / 5; // skip warm-up: pools fill, the JIT settles
+        int from = samples.size() / 2;
         int n = samples.size() - from;
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         for (int i = from; i < samples.size(); i++) {
@@ -51,7 +52,7 @@ final class Flatness {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%-18s first %9.1f  last %9.1f  slope %+8.2f/min  drift after warm-up %+8.1f"
+        return String.format(java.util.Locale.ROOT, "%-18s first %9.1f  last %9.1f  slope %+8.2f/min  drift over the second half %+8.1f"
                 + " (tolerance %.1f): %s", name, first, last, slopePerMinute, drift, tolerance, isFlat() ? "FLAT" : "NOT FLAT");
     }
 }

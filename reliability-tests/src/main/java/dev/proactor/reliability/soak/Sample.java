@@ -12,7 +12,7 @@ import java.nio.file.Paths;
 
 /** One row of the soak CSV: the process's memory and descriptors at one moment. */
 final class Sample {
-    static final String CSV_HEADER = "seconds,rss_mib,heap_after_gc_mib,open_fds,direct_mib,netty_direct_mib,pooled_direct_mib,connections,bytes_verified";
+    static final String CSV_HEADER = "seconds,rss_mib,heap_after_gc_mib,open_fds,direct_mib,netty_direct_mib,pooled_direct_mib,nonheap_mib,connections,bytes_verified";
     /** The series checked for flatness, in CSV column order after {@code seconds}. */
     static final String[] SERIES = {"rss_mib", "heap_after_gc_mib", "open_fds", "direct_mib"};
 
@@ -27,11 +27,13 @@ final class Sample {
     final double directMib;
     final double nettyDirectMib;
     final double pooledDirectMib;
+    /** Metaspace, code cache and the like (JIT growth shows here, not in the judged series). */
+    final double nonHeapMib;
     final long connections;
     final long bytesVerified;
 
     private Sample(double seconds, double rssMib, double heapAfterGcMib, double openFds, double directMib,
-                   double nettyDirectMib, double pooledDirectMib, long connections, long bytesVerified) {
+                   double nettyDirectMib, double pooledDirectMib, double nonHeapMib, long connections, long bytesVerified) {
         this.seconds = seconds;
         this.rssMib = rssMib;
         this.heapAfterGcMib = heapAfterGcMib;
@@ -39,6 +41,7 @@ final class Sample {
         this.directMib = directMib;
         this.nettyDirectMib = nettyDirectMib;
         this.pooledDirectMib = pooledDirectMib;
+        this.nonHeapMib = nonHeapMib;
         this.connections = connections;
         this.bytesVerified = bytesVerified;
     }
@@ -55,7 +58,8 @@ final class Sample {
         long nettyDirect = Math.max(0, PlatformDependent.usedDirectMemory());
         double pooled = mib(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
         return new Sample(seconds, rssMib(), heap, FdSnapshot.count(), mib(Math.max((long) jdkDirect, nettyDirect)),
-                mib(nettyDirect), pooled, connections, bytesVerified);
+                mib(nettyDirect), pooled, mib(ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed()),
+                connections, bytesVerified);
     }
 
     double series(int i) {
@@ -72,8 +76,8 @@ final class Sample {
     }
 
     String csv() {
-        return String.format(java.util.Locale.ROOT, "%.0f,%.1f,%.1f,%.0f,%.1f,%.1f,%.1f,%d,%d", seconds, rssMib,
-                heapAfterGcMib, openFds, directMib, nettyDirectMib, pooledDirectMib, connections, bytesVerified);
+        return String.format(java.util.Locale.ROOT, "%.0f,%.1f,%.1f,%.0f,%.1f,%.1f,%.1f,%.1f,%d,%d", seconds, rssMib,
+                heapAfterGcMib, openFds, directMib, nettyDirectMib, pooledDirectMib, nonHeapMib, connections, bytesVerified);
     }
 
     private static double rssMib() {
