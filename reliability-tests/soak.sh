@@ -16,4 +16,5 @@ CP="reliability-tests/target/classes:$(cat reliability-tests/target/soak-classpa
 ARGS=(--minutes "$MINUTES" --out "$OUT")
 if [ -n "$DRIVER" ]; then ARGS+=(--driver "$DRIVER"); fi
 # A fixed, pre-touched heap: RSS then moves only with native memory (direct buffers, rings, stacks, JIT).
-exec java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=1g -Djava.awt.headless=true -cp "$CP" dev.proactor.reliability.soak.Soak "${ARGS[@]}"
+# JAVA_OPTS adds JVM options (e.g. -XX:NativeMemoryTracking=summary to see where native memory goes).
+exec java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=1g -Djava.awt.headless=true ${JAVA_OPTS:-} -cp "$CP" dev.proactor.reliability.soak.Soak "${ARGS[@]}"
