@@ -10,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -32,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Thousands of loopback connections doing random work ({@link ClientScenario}, {@link ServerChaosHandler})
@@ -160,7 +162,7 @@ public final class ChaosRun {
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new ServerChaosHandler(stats, foreign));
@@ -181,7 +183,7 @@ public final class ChaosRun {
         }
     }
 
-    private Thread launcher(String name, int concurrency, java.util.function.Supplier<Target> targets) {
+    private Thread launcher(String name, int concurrency, Supplier<Target> targets) {
         Semaphore permits = new Semaphore(concurrency);
         Thread t = threads.newThread(() -> {
             while (!stopping) {

@@ -2,6 +2,8 @@ package dev.proactor.reliability.chaos;
 
 import dev.proactor.runtime.NativeError;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,8 +83,8 @@ public final class ChaosStats {
         return snapshot(errors);
     }
 
-    public java.util.List<String> samples() {
-        return new java.util.ArrayList<>(samples);
+    public List<String> samples() {
+        return new ArrayList<>(samples);
     }
 
     private static Map<String, Long> snapshot(Map<String, LongAdder> m) {

@@ -1,6 +1,7 @@
 package dev.proactor.reliability.process;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Handler;
@@ -34,7 +35,7 @@ public final class WarningRecorder extends Handler implements AutoCloseable {
         if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
             Throwable t = record.getThrown();
             records.add(record.getLoggerName() + ": " + String.valueOf(record.getMessage())
-                    + (record.getParameters() == null ? "" : " " + java.util.Arrays.toString(record.getParameters()))
+                    + (record.getParameters() == null ? "" : " " + Arrays.toString(record.getParameters()))
                     + (t == null ? "" : " " + t));
         }
     }

@@ -6,7 +6,6 @@ import dev.proactor.reliability.chaos.ChaosStats;
 import dev.proactor.runtime.DriverKind;
 import io.netty.buffer.PooledByteBufAllocator;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
