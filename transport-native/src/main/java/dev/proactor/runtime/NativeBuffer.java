@@ -17,6 +17,9 @@ public final class NativeBuffer {
     private final long address;
 
     private NativeBuffer(int size, int alignment) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0: " + size);
+        }
         ByteBuffer raw = ByteBuffer.allocateDirect(size + alignment);
         long base = Pointer.nativeValue(Native.getDirectBufferPointer(raw));
         int shift = (int) ((alignment - (base & (alignment - 1))) & (alignment - 1));

@@ -42,6 +42,10 @@ public final class Op {
 
     private Op set(OpCode code, int fd, long address, int length, long offset, int flags) {
         checkIdle();
+        if (length < 0) {
+            // The kernel reads it as unsigned: a huge length would let it write past the caller's buffer.
+            throw new IllegalArgumentException(code + ": length must be >= 0: " + length);
+        }
         this.code = code;
         this.fd = fd;
         this.address = address;

@@ -1,5 +1,7 @@
 package dev.proactor.netty;
 
+import java.util.concurrent.TimeUnit;
+
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
@@ -27,13 +29,24 @@ public abstract class AbstractProactorServerChannel extends AbstractProactorChan
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AbstractProactorServerChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int ECANCELED = -Errno.ECANCELED;
+    /** How long accepting pauses when the process or system is out of descriptors or memory. */
+    private static final long ACCEPT_BACKOFF_MILLIS = 100;
+
+    static {
+        // Accept fails with EMFILE when the process is out of descriptors, and then loading a class from a
+        // directory on the class path fails too: load what the error path needs while files can still be opened.
+        ErrnoException.of("accept", Errno.EMFILE);
+    }
 
     private final Op acceptOp = new Op();
     private final ProactorIoOps acceptOps = new ProactorIoOps(acceptOp);
     private final Runnable endReadLoopTask = this::endReadLoop;
+    private final Runnable endAcceptBackoffTask = this::endAcceptBackoff;
 
     private boolean readPending;
     private boolean readLoopActive;
+    /** Accepting is paused after EMFILE and the like; a scheduled task resumes it. */
+    private boolean acceptBackoff;
 
     AbstractProactorServerChannel(Socket socket) {
         super(null, socket, false);
@@ -70,7 +83,7 @@ public abstract class AbstractProactorServerChannel extends AbstractProactorChan
     @Override
     protected void doBeginRead() {
         readPending = true;
-        if (!active || acceptOp.isInFlight() || isClosing()) {
+        if (!active || acceptOp.isInFlight() || isClosing() || acceptBackoff) {
             return;
         }
         submitAccept();
@@ -103,11 +116,31 @@ public abstract class AbstractProactorServerChannel extends AbstractProactorChan
         } else if (res != ECANCELED && !isClosing()) {
             endReadLoop();
             readPending = false;
-            // ServerBootstrap's acceptor pauses autoRead for a second on such errors (EMFILE ...).
+            if (isOutOfResources(res)) {
+                // The connection stays in the backlog, so accepting again at once fails at once, in a loop: pause.
+                // (ServerBootstrap's acceptor also pauses auto-read for a second on any accept error.)
+                acceptBackoff = true;
+                eventLoop().schedule(endAcceptBackoffTask, ACCEPT_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+            }
             pipeline().fireExceptionCaught(ErrnoException.of("accept", res));
         }
-        if (!Completion.hasMore(flags) && !isClosing() && isOpen() && active
-                && (readPending || config().isAutoRead()) && !acceptOp.isInFlight()) {
+        if (!Completion.hasMore(flags)) {
+            acceptAgainIfWanted();
+        }
+    }
+
+    private static boolean isOutOfResources(int res) {
+        return res == -Errno.EMFILE || res == -Errno.ENFILE || res == -Errno.ENOBUFS || res == -Errno.ENOMEM;
+    }
+
+    private void endAcceptBackoff() {
+        acceptBackoff = false;
+        acceptAgainIfWanted();
+    }
+
+    private void acceptAgainIfWanted() {
+        if (!isClosing() && isOpen() && active && !acceptBackoff && (readPending || config().isAutoRead())
+                && !acceptOp.isInFlight()) {
             submitAccept();
         }
     }

@@ -151,9 +151,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private void shutdownOutputOnLoop(ChannelPromise promise) {
-        if (isAnyWriteInFlight()) {
+        if (isAnyWriteInFlight() || inWriteComplete) {
             // The ByteBufs of the send in flight must stay alive until it completes: Netty's shutdownOutput
-            // releases the outbound buffer, so it runs after the (cancelled) send's completion.
+            // releases the outbound buffer, so it runs after the (cancelled) send's completion. Likewise when a
+            // write listener asks while that completion is still removing what the send wrote.
             if (pendingShutdownOutput != null) {
                 pendingShutdownOutput.addListener(new PromiseNotifier<>(false, promise));
             } else {
@@ -239,6 +240,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             return;
         }
         runOnLoop(() -> {
+            if (config().isAutoRead()) {
+                // Turned on again (from the event loop) before this task ran: the read it asked for stands.
+                return;
+            }
             readPending = false;
             // Stop waiting for data nobody asked for; if data came first, the completion still delivers it.
             cancel(readOps);
@@ -771,7 +776,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
         @Override
         boolean hasOpsInFlight() {
-            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight();
+            // inWriteComplete: a write listener's close waits until the completion has removed all the send wrote.
+            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight() || inWriteComplete;
         }
 
         @Override

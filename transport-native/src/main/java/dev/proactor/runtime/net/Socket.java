@@ -171,6 +171,7 @@ public final class Socket implements Closeable {
         if (value == null) {
             throw new IllegalArgumentException("null value for " + option.name());
         }
+        SocketOptions.checkValue(o, value);
         int v;
         switch (o.kind) {
             case BOOLEAN:

@@ -105,6 +105,23 @@ public final class SocketOptions {
         return (NativeSocketOption<T>) n;
     }
 
+    /**
+     * Refuses values the JDK refuses for the same options, which the kernel would otherwise take silently (a
+     * negative buffer size becomes the maximum) or half-apply (IP_TOS set, IPV6_TCLASS then refused).
+     */
+    static void checkValue(NativeSocketOption<?> option, Object value) {
+        if (option == SO_RCVBUF || option == SO_SNDBUF) {
+            if ((Integer) value < 0) {
+                throw new IllegalArgumentException(option.name() + " must be >= 0: " + value);
+            }
+        } else if (option == IP_TOS || option == IPV6_TCLASS) {
+            int v = (Integer) value;
+            if (v < 0 || v > 255) {
+                throw new IllegalArgumentException(option.name() + " must be in [0, 255]: " + value);
+            }
+        }
+    }
+
     private static NativeSocketOption<Boolean> bool(String name, int level, int opt) {
         return new NativeSocketOption<>(name, Boolean.class, level, opt, NativeSocketOption.Kind.BOOLEAN);
     }

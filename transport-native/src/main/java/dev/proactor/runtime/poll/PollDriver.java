@@ -67,6 +67,8 @@ public final class PollDriver implements Driver {
     private static final int WRITE_SIDE = 1;
     private static final int POLLERS = 2;
     private static final int LISTS_PER_FD = 3;
+    /** Above this a descriptor's list numbers would overflow; no real descriptor is that large (EBADF). */
+    private static final int MAX_FD = (Integer.MAX_VALUE - FIRST_FD_LIST - 2 * LISTS_PER_FD) / LISTS_PER_FD;
 
     private static final long WAKE_TOKEN = -1L;
     private static final int READ_EVENTS = EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
@@ -423,7 +425,7 @@ public final class PollDriver implements Driver {
      * waits if its call would block; behind others it waits for the edge that will retry the whole queue.
      */
     private void enqueue(int slot, int fd, int side) {
-        if (fd < 0) {
+        if (fd < 0 || fd > MAX_FD) {
             deliver(inFlight.get(slot), -Errno.EBADF, 0);
             return;
         }
