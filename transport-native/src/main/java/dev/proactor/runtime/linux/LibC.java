@@ -97,6 +97,9 @@ public final class LibC {
 
     public static native int eventfd(int initval, int flags);
 
+    /** poll(2) over {@code nfds} struct pollfd (8 bytes each: int fd, short events, short revents). */
+    public static native int poll(long fds, long nfds, int timeoutMillis);
+
     public static native int timerfd_create(int clockid, int flags);
 
     public static native int timerfd_settime(int fd, int flags, long newValue, long oldValue);

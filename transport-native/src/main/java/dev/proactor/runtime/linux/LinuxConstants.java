@@ -36,9 +36,11 @@ public final class LinuxConstants {
     public static final int POLLERR = 0x8;
     public static final int POLLHUP = 0x10;
     public static final int POLLRDHUP = 0x2000;
+    public static final int POLLNVAL = 0x20;
 
     public static final int EPOLLIN = 0x1;
     public static final int EPOLLOUT = 0x4;
+    public static final int EPOLLPRI = 0x2;
     public static final int EPOLLERR = 0x8;
     public static final int EPOLLHUP = 0x10;
     public static final int EPOLLRDHUP = 0x2000;

@@ -1,20 +1,548 @@
 package dev.proactor.runtime.poll;
 
+import dev.proactor.runtime.CompletionHandler;
+import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.Driver;
 import dev.proactor.runtime.DriverConfig;
 import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.DriverUnavailableException;
+import dev.proactor.runtime.Errno;
+import dev.proactor.runtime.ErrnoException;
+import dev.proactor.runtime.InFlightOps;
+import dev.proactor.runtime.NativeBuffer;
+import dev.proactor.runtime.Op;
+import dev.proactor.runtime.OpCode;
+import dev.proactor.runtime.linux.LibC;
+import dev.proactor.runtime.linux.LinuxConstants;
 
-/** PLACEHOLDER: the epoll-based driver. */
-public final class PollDriver {
-    private PollDriver() {
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+
+import static dev.proactor.runtime.linux.LinuxConstants.EPOLLERR;
+import static dev.proactor.runtime.linux.LinuxConstants.EPOLLHUP;
+import static dev.proactor.runtime.linux.LinuxConstants.EPOLLIN;
+import static dev.proactor.runtime.linux.LinuxConstants.EPOLLOUT;
+import static dev.proactor.runtime.linux.LinuxConstants.EPOLLPRI;
+import static dev.proactor.runtime.linux.LinuxConstants.EPOLLRDHUP;
+import static dev.proactor.runtime.linux.LinuxConstants.POLLERR;
+import static dev.proactor.runtime.linux.LinuxConstants.POLLHUP;
+
+/**
+ * The epoll driver: completions emulated on readiness, so the layers above cannot tell it from io_uring.
+ *
+ * <p>{@link #submit} only queues. {@link #poll} first tries each new operation's non-blocking system call;
+ * one that would block (EAGAIN, EINPROGRESS) joins its descriptor's FIFO queue for its direction (read:
+ * RECV, RECVMSG, ACCEPT, READ; write: SEND, SENDV, SENDMSG, CONNECT, WRITE, SPLICE; POLL ops wait in a third
+ * list), and the descriptor is added to the epoll set once per lifetime, edge-triggered for every event.
+ *
+ * <p>Edge-triggered is safe because nothing waits without having failed first: an operation joins an empty
+ * queue only after its own call returned EAGAIN (a POLL op: after poll(2) found nothing), and joins a
+ * non-empty queue behind a head that did. Any readiness after that failure is a new edge; readiness before
+ * the descriptor was added is reported by EPOLL_CTL_ADD itself. On an edge the queue is retried in order
+ * until it is empty or a call returns EAGAIN again, so no readiness is left unconsumed while ops wait.
+ *
+ * <p>Differences from io_uring, chosen and documented: a CLOSE op first completes every operation still
+ * queued on that descriptor with -ECANCELED (io_uring leaves them pending until cancelled, holding the
+ * file open); READ and WRITE on regular files are plain pread/pwrite made on the owning thread (files are
+ * always "ready"); descriptors other than files and sockets must be non-blocking (sockets always are).
+ * A descriptor closed outside the driver and reused while the driver still believes it registered is
+ * recognised when the new one comes from this driver's accept or is connected by it; otherwise close
+ * descriptors that had waiting operations with a CLOSE op.
+ */
+public final class PollDriver implements Driver {
+    private static final int SUBMIT_A = 0;
+    private static final int SUBMIT_B = 1;
+    private static final int READY = 2;
+    private static final int FIRST_FD_LIST = 3;
+    private static final int READ_SIDE = 0;
+    private static final int WRITE_SIDE = 1;
+    private static final int POLLERS = 2;
+    private static final int LISTS_PER_FD = 3;
+
+    private static final long WAKE_TOKEN = -1L;
+    private static final int READ_EVENTS = EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
+    private static final int WRITE_EVENTS = EPOLLOUT | EPOLLHUP | EPOLLERR;
+    private static final int ALL_EVENTS = READ_EVENTS | WRITE_EVENTS;
+    private static final int SPLICE_RETRIES = 3;
+
+    private final Thread owner;
+    private final int epfd;
+    private final Wakeup wakeup;
+    private final EpollRegistrations registrations;
+    private final NonBlockingCalls calls = new NonBlockingCalls();
+    private final InFlightOps inFlight;
+    private final SlotLists lists;
+    private final TimerHeap timers;
+    private final NativeBuffer events;
+    private final ByteBuffer eventsMem;
+    private final int maxEvents;
+
+    /** By slot: the result a READY op will be delivered with. */
+    private int[] readyResult;
+    /** By slot: a CONNECT whose connect(2) returned EINPROGRESS (next step: SO_ERROR). */
+    private boolean[] connecting;
+    private int submitList = SUBMIT_A;
+    private CompletionHandler handler;
+    private int delivered;
+    private boolean closed;
+
+    private PollDriver(DriverConfig config) {
+        this.owner = Thread.currentThread();
+        int ep = LibC.epoll_create1(LinuxConstants.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            throw new DriverUnavailableException(DriverKind.POLL, "epoll_create1 failed",
+                    ErrnoException.of("epoll_create1", LibC.errno()));
+        }
+        this.epfd = ep;
+        try {
+            this.wakeup = new Wakeup(owner);
+        } catch (RuntimeException e) {
+            LibC.close(ep);
+            throw e;
+        }
+        this.registrations = new EpollRegistrations(ep);
+        NativeBuffer ctl = NativeBuffer.allocate(16);
+        ctl.buffer().putInt(EpollEventLayout.EVENTS_OFFSET, EPOLLIN);
+        ctl.buffer().putLong(EpollEventLayout.DATA_OFFSET, WAKE_TOKEN);
+        if (LibC.epoll_ctl(ep, LinuxConstants.EPOLL_CTL_ADD, wakeup.fd(), ctl.address()) != 0) {
+            int e = LibC.errno();
+            wakeup.close();
+            LibC.close(ep);
+            throw new UncheckedIOException(ErrnoException.of("epoll_ctl(eventfd)", e));
+        }
+        int slots = Math.max(64, config.submissionEntries());
+        this.inFlight = new InFlightOps(slots);
+        this.lists = new SlotLists(inFlight.capacity(), FIRST_FD_LIST + LISTS_PER_FD * 64);
+        this.timers = new TimerHeap(inFlight.capacity());
+        this.readyResult = new int[inFlight.capacity()];
+        this.connecting = new boolean[inFlight.capacity()];
+        this.maxEvents = Math.max(64, Math.min(4096, config.completionEntries()));
+        this.events = NativeBuffer.allocate(maxEvents * EpollEventLayout.SIZE);
+        this.eventsMem = events.buffer();
     }
 
+    /** Null if epoll works here, otherwise why not (not Linux, or the errno of epoll_create1/eventfd). */
     public static DriverUnavailableException unavailabilityCause() {
-        return new DriverUnavailableException(DriverKind.POLL, "not implemented yet", null);
+        if (!LibC.AVAILABLE) {
+            Throwable cause = LibC.UNAVAILABILITY_CAUSE;
+            String why = cause instanceof UnsupportedOperationException ? cause.getMessage() : "libc not loadable: " + cause;
+            return new DriverUnavailableException(DriverKind.POLL, why, cause);
+        }
+        int ep = LibC.epoll_create1(LinuxConstants.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            int e = LibC.errno();
+            return new DriverUnavailableException(DriverKind.POLL, "epoll_create1 failed with " + Errno.name(e),
+                    ErrnoException.of("epoll_create1", e));
+        }
+        LibC.close(ep);
+        int efd = LibC.eventfd(0, LinuxConstants.EFD_NONBLOCK | LinuxConstants.EFD_CLOEXEC);
+        if (efd < 0) {
+            int e = LibC.errno();
+            return new DriverUnavailableException(DriverKind.POLL, "eventfd failed with " + Errno.name(e),
+                    ErrnoException.of("eventfd", e));
+        }
+        LibC.close(efd);
+        return null;
     }
 
     public static Driver open(DriverConfig config) {
-        throw unavailabilityCause();
+        DriverUnavailableException why = unavailabilityCause();
+        if (why != null) {
+            throw why;
+        }
+        return new PollDriver(config);
+    }
+
+    @Override
+    public DriverKind kind() {
+        return DriverKind.POLL;
+    }
+
+    private void checkOwner() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("poll driver used from " + Thread.currentThread().getName()
+                    + "; it belongs to " + owner.getName());
+        }
+    }
+
+    @Override
+    public void submit(Op op) {
+        checkOwner();
+        if (closed) {
+            throw new IllegalStateException("driver is closed");
+        }
+        int slot = inFlight.add(op);
+        ensureSlots(inFlight.capacity());
+        connecting[slot] = false;
+        lists.append(submitList, slot);
+    }
+
+    private void ensureSlots(int capacity) {
+        if (capacity > readyResult.length) {
+            lists.ensureSlots(capacity);
+            timers.ensureSlots(capacity);
+            readyResult = Arrays.copyOf(readyResult, capacity);
+            connecting = Arrays.copyOf(connecting, capacity);
+        }
+    }
+
+    @Override
+    public boolean cancel(Op op) {
+        checkOwner();
+        int slot = op.slot();
+        if (closed || slot < 0 || inFlight.get(slot) != op) {
+            return false;
+        }
+        int list = lists.listOf(slot);
+        if (list == READY) {
+            return true; // its completion is already waiting to be delivered
+        }
+        if (list != SlotLists.NONE) {
+            lists.remove(slot);
+        } else if (!timers.remove(slot)) {
+            return true; // being completed right now
+        }
+        makeReady(slot, -Errno.ECANCELED);
+        return true;
+    }
+
+    private void makeReady(int slot, int result) {
+        readyResult[slot] = result;
+        lists.append(READY, slot);
+    }
+
+    @Override
+    public int poll(long timeoutNanos, CompletionHandler handler) {
+        checkOwner();
+        if (closed) {
+            throw new IllegalStateException("driver is closed");
+        }
+        this.handler = Objects.requireNonNull(handler, "handler");
+        delivered = 0;
+        try {
+            deliverReady();
+            startSubmitted();
+            if (closed) {
+                return delivered;
+            }
+            boolean woken = wakeup.takeRequest();
+            boolean mustNotBlock = woken || delivered > 0 || !lists.isEmpty(READY) || !lists.isEmpty(submitList);
+            int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(mustNotBlock ? 0 : timeoutNanos));
+            if (n < 0) {
+                int e = LibC.errno();
+                if (e != Errno.EINTR) {
+                    throw new UncheckedIOException(ErrnoException.of("epoll_wait", e));
+                }
+                n = 0;
+            }
+            for (int i = 0; i < n && !closed; i++) {
+                int off = i * EpollEventLayout.SIZE;
+                onEvent(eventsMem.getInt(off + EpollEventLayout.EVENTS_OFFSET), eventsMem.getLong(off + EpollEventLayout.DATA_OFFSET));
+            }
+            expireTimers();
+            deliverReady();
+            return delivered;
+        } finally {
+            this.handler = null;
+        }
+    }
+
+    /** epoll_wait's timeout: the caller's, cut to the next timer, rounded up so no timer is reported early. */
+    private int waitMillis(long timeoutNanos) {
+        long wait = timeoutNanos;
+        if (!timers.isEmpty()) {
+            long untilTimer = Math.max(0, timers.firstDeadline() - System.nanoTime());
+            wait = wait < 0 ? untilTimer : Math.min(wait, untilTimer);
+        }
+        if (wait < 0) {
+            return -1;
+        }
+        long ms = (wait + 999_999) / 1_000_000;
+        return (int) Math.min(ms, Integer.MAX_VALUE);
+    }
+
+    private void deliver(Op op, int result, int flags) {
+        delivered++;
+        inFlight.complete(op, result, flags, handler);
+    }
+
+    /** Delivers the completions made ready so far (cancellations); ones made ready meanwhile wait. */
+    private void deliverReady() {
+        int last = lists.tail(READY);
+        if (closed || last == SlotLists.NONE) {
+            return;
+        }
+        int slot;
+        do {
+            slot = lists.head(READY);
+            lists.remove(slot);
+            deliver(inFlight.get(slot), readyResult[slot], 0);
+        } while (slot != last && !closed);
+    }
+
+    /** Starts what was submitted before this poll; what handlers submit meanwhile waits for the next one. */
+    private void startSubmitted() {
+        int list = submitList;
+        submitList = list == SUBMIT_A ? SUBMIT_B : SUBMIT_A;
+        int slot;
+        while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
+            lists.remove(slot);
+            start(inFlight.get(slot), slot);
+        }
+    }
+
+    private void start(Op op, int slot) {
+        OpCode code = op.code();
+        switch (code) {
+            case NOP:
+                deliver(op, 0, 0);
+                break;
+            case TIMEOUT:
+                timers.add(slot, System.nanoTime() + op.offset());
+                break;
+            case CLOSE:
+                closeDescriptor(op);
+                break;
+            case SHUTDOWN:
+                deliver(op, calls.attempt(op), 0);
+                break;
+            case POLL:
+                startPoll(op, slot);
+                break;
+            case ACCEPT:
+            case RECV:
+            case RECVMSG:
+            case READ:
+                enqueue(slot, op.fd(), READ_SIDE);
+                break;
+            case CONNECT:
+                registrations.forget(op.fd()); // a socket being connected starts a new lifetime of its number
+                enqueue(slot, op.fd(), WRITE_SIDE);
+                break;
+            case SEND:
+            case SENDV:
+            case SENDMSG:
+            case WRITE:
+                enqueue(slot, op.fd(), WRITE_SIDE);
+                break;
+            case SPLICE:
+                enqueue(slot, op.fd2(), WRITE_SIDE);
+                break;
+            default:
+                throw new AssertionError(code);
+        }
+    }
+
+    private int listOf(int fd, int side) {
+        int list = FIRST_FD_LIST + fd * LISTS_PER_FD + side;
+        lists.ensureLists(list + LISTS_PER_FD);
+        return list;
+    }
+
+    /**
+     * Queues an op behind the others of its descriptor and direction. Alone, it is tried at once and only
+     * waits if its call would block; behind others it waits for the edge that will retry the whole queue.
+     */
+    private void enqueue(int slot, int fd, int side) {
+        if (fd < 0) {
+            deliver(inFlight.get(slot), -Errno.EBADF, 0);
+            return;
+        }
+        int list = listOf(fd, side);
+        boolean alone = lists.isEmpty(list);
+        lists.append(list, slot);
+        if (alone) {
+            runQueue(fd, side, ALL_EVENTS);
+            if (!closed && !lists.isEmpty(list)) {
+                register(fd, list);
+            }
+        }
+    }
+
+    /** Makes sure {@code fd} is in the epoll set; if it cannot be, fails what waits on {@code list}. */
+    private void register(int fd, int list) {
+        int r = registrations.register(fd);
+        if (r != 0) {
+            int slot;
+            while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
+                lists.remove(slot);
+                deliver(inFlight.get(slot), r, 0);
+            }
+        }
+    }
+
+    /** Retries a queue in order until it is empty or a call would block again. */
+    private void runQueue(int fd, int side, int readyEvents) {
+        int list = listOf(fd, side);
+        int retries = 0;
+        int slot;
+        while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
+            Op op = inFlight.get(slot);
+            int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
+            if (r == -Errno.EAGAIN || r == -Errno.EINPROGRESS) {
+                if (op.code() == OpCode.CONNECT && r == -Errno.EINPROGRESS) {
+                    connecting[slot] = true;
+                } else if (op.code() == OpCode.SPLICE && retries++ < SPLICE_RETRIES && moveSplice(op, slot, list)) {
+                    continue;
+                }
+                return;
+            }
+            if (op.code() == OpCode.ACCEPT && r >= 0) {
+                newDescriptor(r);
+                if (op.isMultishot()) {
+                    deliver(op, r, Completion.MORE); // stays at the head: accept again until EAGAIN
+                    continue;
+                }
+            }
+            if (r == -Errno.EBADF) {
+                registrations.forget(fd);
+            }
+            lists.remove(slot);
+            deliver(op, r, 0);
+        }
+    }
+
+    /**
+     * A splice blocks on whichever end is not ready: it waits on its input's read queue when the input is
+     * empty, on its output's write queue when the output is full. Returns true when the queue being run
+     * should continue (the splice moved elsewhere, or both ends are ready now and it should be retried).
+     */
+    private boolean moveSplice(Op op, int slot, int currentList) {
+        int end = calls.spliceBlockedEnd(op);
+        if (end < 0) {
+            return true;
+        }
+        int fd = end == 0 ? op.fd() : op.fd2();
+        int target = listOf(fd, end == 0 ? READ_SIDE : WRITE_SIDE);
+        if (target == currentList) {
+            return false;
+        }
+        lists.remove(slot);
+        lists.append(target, slot);
+        register(fd, target);
+        return true;
+    }
+
+    private void startPoll(Op op, int slot) {
+        int fd = op.fd();
+        int wanted = op.flags() | POLLERR | POLLHUP;
+        int ready = fd < 0 ? -Errno.EBADF : calls.readyNow(fd, op.flags());
+        if (ready < 0 || (ready & wanted) != 0) {
+            deliver(op, ready < 0 ? ready : ready & wanted, 0);
+            return;
+        }
+        int list = listOf(fd, POLLERS);
+        lists.append(list, slot);
+        register(fd, list);
+    }
+
+    /** POLL ops complete with the event mask epoll reported (the descriptor's current readiness). */
+    private void runPollers(int fd, int readyEvents) {
+        int list = listOf(fd, POLLERS);
+        int slot = lists.head(list);
+        while (!closed && slot != SlotLists.NONE) {
+            int next = lists.next(slot);
+            Op op = inFlight.get(slot);
+            int mask = readyEvents & (op.flags() | POLLERR | POLLHUP);
+            if (mask != 0) {
+                lists.remove(slot);
+                deliver(op, mask, 0);
+                if (next != SlotLists.NONE && lists.listOf(next) != list) {
+                    next = lists.head(list); // the handler moved the next one (cancelled it): start over
+                }
+            }
+            slot = next;
+        }
+    }
+
+    private void onEvent(int readyEvents, long token) {
+        if (token == WAKE_TOKEN) {
+            wakeup.drain();
+            return;
+        }
+        if (!registrations.isCurrent(token)) {
+            return; // for an earlier file that had this number
+        }
+        int fd = EpollRegistrations.fdOf(token);
+        if ((readyEvents & READ_EVENTS) != 0) {
+            runQueue(fd, READ_SIDE, readyEvents);
+        }
+        if ((readyEvents & WRITE_EVENTS) != 0 && !closed) {
+            runQueue(fd, WRITE_SIDE, readyEvents);
+        }
+        if (!closed) {
+            runPollers(fd, readyEvents);
+        }
+    }
+
+    private void expireTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        while (!closed && !timers.isEmpty() && timers.firstDeadline() - now <= 0) {
+            int slot = timers.removeFirst();
+            deliver(inFlight.get(slot), -Errno.ETIME, 0);
+        }
+    }
+
+    /** CLOSE: what still waits on the descriptor completes with -ECANCELED (delivered after the close). */
+    private void closeDescriptor(Op op) {
+        int fd = op.fd();
+        cancelWaiting(fd);
+        registrations.forget(fd);
+        int r = LibC.close(fd) == 0 ? 0 : LibC.errno();
+        // Linux frees the number even when close reports EINTR: retrying could close someone else's file.
+        deliver(op, r == 0 || r == Errno.EINTR ? 0 : -r, 0);
+    }
+
+    /** A descriptor number the kernel just handed out: anything still queued under it was for a closed file. */
+    private void newDescriptor(int fd) {
+        cancelWaiting(fd);
+        registrations.forget(fd);
+    }
+
+    private void cancelWaiting(int fd) {
+        if (fd < 0 || FIRST_FD_LIST + fd * LISTS_PER_FD >= lists.listCount()) {
+            return;
+        }
+        for (int side = 0; side < LISTS_PER_FD; side++) {
+            int list = listOf(fd, side);
+            int slot;
+            while ((slot = lists.head(list)) != SlotLists.NONE) {
+                lists.remove(slot);
+                makeReady(slot, -Errno.ECANCELED);
+            }
+        }
+    }
+
+    @Override
+    public void wake() {
+        wakeup.wake();
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    /** Nothing of an in-flight op is inside the kernel here, so every owner is released at once. */
+    @Override
+    public void close() {
+        checkOwner();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inFlight.forEach(inFlight::completeSilently);
+        wakeup.close();
+        LibC.close(epfd);
+    }
+
+    @Override
+    public String toString() {
+        return "PollDriver[epfd=" + epfd + ", inFlight=" + inFlight.size() + (closed ? ", closed" : "") + "]";
     }
 }
