@@ -12,6 +12,7 @@ public final class Transports {
 
     static {
         List<Transport> all = new ArrayList<>(NettyTransports.all());
+        all.addAll(ProactorTransports.all());
         ALL = Collections.unmodifiableList(all);
     }
 
