@@ -7,7 +7,7 @@
 #   benchmarks/run.sh                                # all available transports, defaults below
 #   DURATION=5 ROUNDS=1 TRANSPORTS="nio epoll" benchmarks/run.sh
 #
-# Environment (defaults): DURATION=8 (s per measurement), WARMUP=5 (s per server per phase), ROUNDS=3,
+# Environment (defaults): DURATION=7 (s per measurement; the full default run takes about 15 min), WARMUP=5 (s per server per phase), ROUNDS=3,
 # TRANSPORTS (all that `--list` reports available), WORKLOADS="http-pipelined http echo",
 # HTTP_CONNS="64 256", ECHO_CONNS="64 256", PIPELINE=16, ECHO_SIZE=64, ECHO_CLIENT=epoll (the load's
 # Netty transport), ECHO_CLIENT_WARMUP=2, SERVER_CPU=0, LOAD_CPU=1, SERVER_THREADS=1, SKIP_BUILD=0,
@@ -19,7 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-DURATION=${DURATION:-8}
+DURATION=${DURATION:-7}
 WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-3}
 WORKLOADS=${WORKLOADS:-"http-pipelined http echo"}
@@ -86,15 +86,15 @@ machine_busy_ticks() { # all CPUs: user nice system irq softirq steal
 wait_quiet() { # the machine is shared: wait until other processes leave the CPUs (mostly) alone
   local waited=0 b0 b1 pct
   while :; do
-    b0=$(machine_busy_ticks); sleep 1; b1=$(machine_busy_ticks)
-    pct=$(( (b1 - b0) * 100 / CLK_TCK ))
+    b0=$(machine_busy_ticks); sleep 0.5; b1=$(machine_busy_ticks)
+    pct=$(( (b1 - b0) * 200 / CLK_TCK ))
     [ "$pct" -le "$QUIET_PCT" ] && return 0
     if [ "$waited" -ge "$QUIET_TIMEOUT" ]; then
       log "other processes still use ${pct}% CPU after ${waited}s of waiting: measuring anyway (see 'other CPU')"
       return 0
     fi
     [ "$waited" = 0 ] && log "other processes use ${pct}% CPU: waiting for quiet (up to ${QUIET_TIMEOUT}s)"
-    waited=$((waited + 2)); sleep 1
+    waited=$((waited + 2)); sleep 1.5
   done
 }
 
@@ -239,7 +239,6 @@ for phase in http echo; do
         fi
         done_count=$((done_count + 1))
         log "[$done_count/$total] $label, $conns conns, round $round, $t: $(last_result)"
-        sleep 0.5
       done < <(rotated $((round - 1)))
     done
   done
