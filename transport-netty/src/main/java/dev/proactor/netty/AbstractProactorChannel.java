@@ -1,5 +1,6 @@
 package dev.proactor.netty;
 
+import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.Op;
 import dev.proactor.runtime.net.Socket;
@@ -85,7 +86,7 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
     }
 
     /** The driver behind this channel's event loop, or null before registration. */
-    public final dev.proactor.runtime.DriverKind driverKind() {
+    public final DriverKind driverKind() {
         ProactorIoRegistration r = ioRegistration;
         return r == null ? null : r.driverKind();
     }
@@ -155,9 +156,10 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
         }
     }
 
+    /** TCP cannot disconnect: close, the safe way (ops in flight are cancelled and awaited first). */
     @Override
-    protected void doDisconnect() throws Exception {
-        doClose();
+    protected void doDisconnect() {
+        unsafe().close(unsafe().voidPromise());
     }
 
     @Override
@@ -196,6 +198,14 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
         ProactorIoRegistration r = ioRegistration;
         if (r != null && ops.op().isInFlight()) {
             r.cancel(ops);
+        }
+    }
+
+    /** Cancels {@code ops} once the driver has attempted it (a send still writes what fits right away). */
+    final void cancelAfterAttempt(ProactorIoOps ops) {
+        ProactorIoRegistration r = ioRegistration;
+        if (r != null && ops.op().isInFlight()) {
+            r.cancelAfterAttempt(ops);
         }
     }
 

@@ -17,6 +17,7 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,10 @@ public final class ProactorIoHandler implements IoHandler {
     private final ProactorIoHandlerConfig config;
     private final CompletionHandler dispatcher = this::dispatch;
     private final Set<Registration> registrations = new LinkedHashSet<>();
+
+    /** Ops to cancel after the next poll (see {@link ProactorIoRegistration#cancelAfterAttempt}). */
+    private Op[] deferredCancels = new Op[16];
+    private int deferredCount;
 
     private volatile Driver driver;
     private volatile boolean destroyed;
@@ -134,8 +139,10 @@ public final class ProactorIoHandler implements IoHandler {
             return 0;
         }
         Driver d = driver();
+        // Cancels requested before this poll run after it: by then the driver has attempted those ops once.
+        int armedCancels = deferredCount;
         long timeout;
-        if (!context.canBlock()) {
+        if (!context.canBlock() || armedCancels > 0) {
             timeout = 0;
         } else if (context.deadlineNanos() == -1) {
             timeout = -1;
@@ -144,11 +151,50 @@ public final class ProactorIoHandler implements IoHandler {
         }
         reportActiveTime = context.shouldReportActiveIoTime();
         batchStartNanos = 0;
-        int n = d.poll(timeout, dispatcher);
+        int n;
+        try {
+            n = d.poll(timeout, dispatcher);
+        } catch (RuntimeException e) {
+            // A failing wait (not a failing op): log, pause so a persistent error cannot spin, and go on.
+            logger.warn("{} driver poll failed", d.kind(), e);
+            pauseAfterFailure();
+            return 0;
+        }
+        if (armedCancels > 0) {
+            runDeferredCancels(d, armedCancels);
+        }
         if (reportActiveTime) {
             context.reportActiveIoTime(batchStartNanos == 0 ? 0 : System.nanoTime() - batchStartNanos);
         }
         return n;
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deferCancel(Op op) {
+        if (deferredCount == deferredCancels.length) {
+            deferredCancels = Arrays.copyOf(deferredCancels, deferredCount * 2);
+        }
+        deferredCancels[deferredCount++] = op;
+    }
+
+    private void runDeferredCancels(Driver d, int armed) {
+        for (int i = 0; i < armed; i++) {
+            Op op = deferredCancels[i];
+            if (op.isInFlight()) {
+                d.cancel(op);
+            }
+        }
+        int rest = deferredCount - armed;
+        System.arraycopy(deferredCancels, armed, deferredCancels, 0, rest);
+        Arrays.fill(deferredCancels, rest, deferredCount, null);
+        deferredCount = rest;
     }
 
     private void dispatch(Op op, int result, int flags) {
@@ -196,6 +242,12 @@ public final class ProactorIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
+        closeAll();
+        // Let the cancelled ops complete while the event loop still runs tasks, so that closes finish normally.
+        drain(PREPARE_DRAIN_NANOS);
+    }
+
+    private void closeAll() {
         shuttingDown = true;
         for (Registration r : new ArrayList<>(registrations)) {
             try {
@@ -204,8 +256,6 @@ public final class ProactorIoHandler implements IoHandler {
                 logger.warn("failed to close {}", r.handle, t);
             }
         }
-        // Let the cancelled ops complete while the event loop still runs tasks, so that closes finish normally.
-        drain(PREPARE_DRAIN_NANOS);
     }
 
     @Override
@@ -215,6 +265,9 @@ public final class ProactorIoHandler implements IoHandler {
             destroyed = true;
             return;
         }
+        // The event loop may skip prepareToDestroy() when shutdown is requested while it runs tasks with a quiet
+        // period of 0; close whatever is still open (closing twice is harmless).
+        closeAll();
         drain(config.drainTimeoutNanos());
         if (d.inFlight() > 0) {
             logger.warn("{} ops still in flight after {} ms; the driver waits for the kernel to finish them",
@@ -244,7 +297,11 @@ public final class ProactorIoHandler implements IoHandler {
             if (left <= 0) {
                 break;
             }
-            d.poll(Math.min(left, DRAIN_POLL_NANOS), dispatcher);
+            int armed = deferredCount;
+            d.poll(armed > 0 ? 0 : Math.min(left, DRAIN_POLL_NANOS), dispatcher);
+            if (armed > 0) {
+                runDeferredCancels(d, armed);
+            }
         }
     }
 
@@ -310,6 +367,13 @@ public final class ProactorIoHandler implements IoHandler {
         public boolean cancel(ProactorIoOps ops) {
             Driver d = driver;
             return d != null && ops.op().isInFlight() && d.cancel(ops.op());
+        }
+
+        @Override
+        public void cancelAfterAttempt(ProactorIoOps ops) {
+            if (ops.op().isInFlight()) {
+                deferCancel(ops.op());
+            }
         }
 
         @Override

@@ -27,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.PromiseNotifier;
 import io.netty.util.internal.StringUtil;
 
@@ -38,6 +39,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -222,7 +224,7 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
                 pendingShutdownOutput.addListener(new PromiseNotifier<>(false, promise));
             } else {
                 pendingShutdownOutput = promise;
-                cancel(writeOps);
+                cancelAfterAttempt(writeOps);
             }
             return;
         }
@@ -318,6 +320,19 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             ReferenceCountUtil.safeRelease(buf);
             return;
         }
+        // read() from a handler while this runs only marks the read pending; the next loop starts below.
+        inReadComplete = true;
+        try {
+            readComplete0(buf, res, flags);
+        } finally {
+            inReadComplete = false;
+        }
+        if (readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
+            startReadLoop();
+        }
+    }
+
+    private void readComplete0(ByteBuf buf, int res, int flags) {
         RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
         ChannelPipeline pipeline = pipeline();
         if (res > 0) {
@@ -348,10 +363,9 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             handle.lastBytesRead(0);
             endReadLoop(handle);
         } else if (res == ECANCELED) {
+            // Cancelled because AUTO_READ was turned off: end the loop if it delivered anything.
             if (readLoopHasData) {
                 endReadLoop(handle);
-            } else if (readPending && active) {
-                startReadLoop();
             }
         } else {
             eof = true;
@@ -363,16 +377,7 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
 
     private void endReadLoop(RecvByteBufAllocator.Handle handle) {
         handle.readComplete();
-        inReadComplete = true;
-        try {
-            pipeline().fireChannelReadComplete();
-        } finally {
-            inReadComplete = false;
-        }
-        // read() during channelReadComplete (autoRead, or the user) starts the next loop.
-        if (readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
-            startReadLoop();
-        }
+        pipeline().fireChannelReadComplete();
     }
 
     /** EOF or a read error: half-close if allowed, else close. Mirrors the epoll transport. */
@@ -603,9 +608,14 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
         }
     }
 
-    @Override
-    public String toString() {
-        return super.toString();
+    /** Whether a receive is in flight (the kernel may be writing the read buffer). Event loop only. */
+    boolean isReadInFlight() {
+        return readOp.isInFlight();
+    }
+
+    /** Whether a send is in flight (the kernel may be reading the outbound ByteBufs). Event loop only. */
+    boolean isWriteInFlight() {
+        return writeOp.isInFlight();
     }
 
     private final class SocketUnsafe extends AbstractProactorUnsafe {
@@ -664,6 +674,22 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
             handleWriteError(e);
         }
 
+        /**
+         * With SO_LINGER above 0, close(2) blocks until the unsent data is gone or the time is up: close on another
+         * thread then, as NIO does, so the event loop never stalls. No op is in flight by the time this runs.
+         */
+        @Override
+        protected Executor prepareToClose() {
+            try {
+                if (isOpen() && config.getSoLinger() > 0) {
+                    return GlobalEventExecutor.INSTANCE;
+                }
+            } catch (Throwable ignore) {
+                // closes on the event loop
+            }
+            return null;
+        }
+
         @Override
         protected void flush0() {
             // One send at a time, and never while Netty is completing the last one (removeBytes may re-enter).
@@ -692,7 +718,8 @@ public final class ProactorSocketChannel extends AbstractProactorChannel impleme
         @Override
         void cancelOps() {
             cancel(readOps);
-            cancel(writeOps);
+            // What the socket can take at once is still sent, as with a synchronous write before close.
+            cancelAfterAttempt(writeOps);
             cancel(connectOps);
         }
 

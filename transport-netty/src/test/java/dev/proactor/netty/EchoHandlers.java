@@ -16,11 +16,22 @@ final class EchoHandlers {
 
     @ChannelHandler.Sharable
     static final class EchoServer extends ChannelInboundHandlerAdapter {
-        static final EchoServer INSTANCE = new EchoServer();
+        static final EchoServer INSTANCE = new EchoServer(false);
+        /** Also calls read() from channelRead, as proxies do: must not disturb the read loop in progress. */
+        static final EchoServer EAGER_READ = new EchoServer(true);
+
+        private final boolean readInChannelRead;
+
+        private EchoServer(boolean readInChannelRead) {
+            this.readInChannelRead = readInChannelRead;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.write(msg);
+            if (readInChannelRead) {
+                ctx.read();
+            }
         }
 
         @Override
@@ -34,7 +45,7 @@ final class EchoHandlers {
         }
     }
 
-    /** Sends {@code data} in chunks of random sizes (heap and direct) once active; completes with what came back. */
+    /** Sends {@code data} in chunks of random sizes (direct, heap, composite) once active; completes with what came back. */
     static final class EchoClient extends ChannelInboundHandlerAdapter {
         final byte[] data;
         final CompletableFuture<byte[]> received = new CompletableFuture<>();
@@ -60,8 +71,22 @@ final class EchoHandlers {
             int off = 0;
             while (off < data.length) {
                 int n = Math.min(data.length - off, 1 + r.nextInt(64 * 1024));
-                ByteBuf buf = r.nextBoolean() ? ctx.alloc().directBuffer(n) : Unpooled.buffer(n);
-                buf.writeBytes(data, off, n);
+                ByteBuf buf;
+                switch (r.nextInt(3)) {
+                    case 0:
+                        buf = ctx.alloc().directBuffer(n).writeBytes(data, off, n);
+                        break;
+                    case 1:
+                        buf = Unpooled.buffer(n).writeBytes(data, off, n);
+                        break;
+                    default:
+                        // Composite of two direct parts: the channel copies it into one direct buffer.
+                        int half = n / 2;
+                        buf = ctx.alloc().compositeDirectBuffer()
+                                .addComponent(true, ctx.alloc().directBuffer(half).writeBytes(data, off, half))
+                                .addComponent(true, ctx.alloc().directBuffer(n - half).writeBytes(data, off + half, n - half));
+                        break;
+                }
                 off += n;
                 if (r.nextInt(4) == 0) {
                     ctx.writeAndFlush(buf);

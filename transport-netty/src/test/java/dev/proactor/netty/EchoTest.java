@@ -54,15 +54,19 @@ class EchoTest {
         EventLoopGroup proactor = TestDrivers.proactor(kind, 2);
         try {
             echo(proactor, ProactorServerSocketChannel.class, proactor, ProactorSocketChannel.class, 3);
+            eagerRead = true;
+            echo(proactor, ProactorServerSocketChannel.class, proactor, ProactorSocketChannel.class, 4);
         } finally {
             TestDrivers.shutdown(proactor);
         }
     }
 
-    static void echo(EventLoopGroup serverGroup, Class<? extends ServerChannel> serverClass,
+    private boolean eagerRead;
+
+    void echo(EventLoopGroup serverGroup, Class<? extends ServerChannel> serverClass,
                      EventLoopGroup clientGroup, Class<? extends Channel> clientClass, long seed) throws Exception {
         Channel server = new ServerBootstrap().group(serverGroup).channel(serverClass)
-                .childHandler(EchoHandlers.EchoServer.INSTANCE)
+                .childHandler(eagerRead ? EchoHandlers.EchoServer.EAGER_READ : EchoHandlers.EchoServer.INSTANCE)
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
         try {
             byte[] data = EchoHandlers.EchoClient.randomBytes(BYTES, seed);

@@ -66,6 +66,7 @@ public final class PollDriver implements Driver {
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLHUP | EPOLLERR;
     private static final int ALL_EVENTS = READ_EVENTS | WRITE_EVENTS;
     private static final int SPLICE_RETRIES = 3;
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final Thread owner;
     private final int epfd;
@@ -219,6 +220,9 @@ public final class PollDriver implements Driver {
         if (closed) {
             throw new IllegalStateException("driver is closed");
         }
+        if (this.handler != null) {
+            throw new IllegalStateException("poll called from a completion handler");
+        }
         this.handler = Objects.requireNonNull(handler, "handler");
         delivered = 0;
         try {
@@ -229,14 +233,7 @@ public final class PollDriver implements Driver {
             }
             boolean woken = wakeup.takeRequest();
             boolean mustNotBlock = woken || delivered > 0 || !lists.isEmpty(READY) || !lists.isEmpty(submitList);
-            int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(mustNotBlock ? 0 : timeoutNanos));
-            if (n < 0) {
-                int e = LibC.errno();
-                if (e != Errno.EINTR) {
-                    throw new UncheckedIOException(ErrnoException.of("epoll_wait", e));
-                }
-                n = 0;
-            }
+            int n = waitForEvents(mustNotBlock ? 0 : timeoutNanos);
             for (int i = 0; i < n && !closed; i++) {
                 int off = i * EpollEventLayout.SIZE;
                 onEvent(eventsMem.getInt(off + EpollEventLayout.EVENTS_OFFSET), eventsMem.getLong(off + EpollEventLayout.DATA_OFFSET));
@@ -246,6 +243,31 @@ public final class PollDriver implements Driver {
             return delivered;
         } finally {
             this.handler = null;
+        }
+    }
+
+    /**
+     * One epoll_wait, repeated only when interrupted: EINTR is not a wake-up (a signal, or io_uring task work
+     * queued for this thread by a ring it also uses), so the wait goes on for whatever time is left.
+     */
+    private int waitForEvents(long timeoutNanos) {
+        long start = timeoutNanos > 0 ? System.nanoTime() : 0;
+        long left = timeoutNanos;
+        for (;;) {
+            int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(left));
+            if (n >= 0) {
+                return n;
+            }
+            int e = LibC.errno();
+            if (e != Errno.EINTR) {
+                throw new UncheckedIOException(ErrnoException.of("epoll_wait", e));
+            }
+            if (timeoutNanos == 0) {
+                return 0;
+            }
+            if (timeoutNanos > 0) {
+                left = Math.max(0, timeoutNanos - (System.nanoTime() - start));
+            }
         }
     }
 
@@ -300,7 +322,8 @@ public final class PollDriver implements Driver {
                 deliver(op, 0, 0);
                 break;
             case TIMEOUT:
-                timers.add(slot, System.nanoTime() + op.offset());
+                // Capped so that now + delay cannot wrap past the deadlines compared by subtraction.
+                timers.add(slot, System.nanoTime() + Math.min(op.offset(), MAX_TIMEOUT_NANOS));
                 break;
             case CLOSE:
                 closeDescriptor(op);

@@ -35,11 +35,6 @@ import static dev.proactor.runtime.uring.UringConstants.*;
 public final class UringDriver implements Driver {
     private static final System.Logger LOG = System.getLogger(UringDriver.class.getName());
 
-    /** {@code -Dproactor.uring.multishotAccept=false}: emulate multishot accept with single accepts. */
-    static final String MULTISHOT_ACCEPT_PROPERTY = "proactor.uring.multishotAccept";
-    /** {@code -Dproactor.uring.extArg=false}: time poll waits with a TIMEOUT SQE instead of IORING_ENTER_EXT_ARG. */
-    static final String EXT_ARG_PROPERTY = "proactor.uring.extArg";
-
     private static final long CLOSE_TIMEOUT_NANOS = 10_000_000_000L;
     private static final long CLOSE_STEP_NANOS = 100_000_000L;
     private static final int MAX_OVERFLOW_ROUNDS = 64;
@@ -94,16 +89,16 @@ public final class UringDriver implements Driver {
 
     private UringDriver(DriverConfig config, UringFeatures features) {
         this.owner = Thread.currentThread();
-        this.ring = UringRing.create(config.submissionEntries(), config.completionEntries());
+        this.ring = UringRing.create(config.submissionEntries(), config.completionEntries(),
+                UringOptions.singleIssuer());
         try {
             this.sq = ring.sq();
             this.cq = ring.cq();
             this.ops = new InFlightOps(config.submissionEntries());
             this.generations = new int[ops.capacity()];
             this.cancelRequested = new boolean[ops.capacity()];
-            this.extArg = (ring.features() & FEAT_EXT_ARG) != 0 && !"false".equals(System.getProperty(EXT_ARG_PROPERTY));
-            this.multishotAccept = features.multishotAccept()
-                    && !"false".equals(System.getProperty(MULTISHOT_ACCEPT_PROPERTY));
+            this.extArg = (ring.features() & FEAT_EXT_ARG) != 0 && UringOptions.extArg();
+            this.multishotAccept = features.multishotAccept() && UringOptions.multishotAccept();
             this.encoder = new OpEncoder(sq, scratch, multishotAccept);
             ByteBuffer w = waitMemory.buffer();
             w.putLong(WAIT_ARG, 0L);                                  // sigmask
@@ -461,8 +456,8 @@ public final class UringDriver implements Driver {
     public void wake() {
         if (Thread.currentThread() == owner) {
             selfWake = true;
-        } else if (!closed) {
-            wakeFd.signal();
+        } else {
+            wakeFd.signal(); // a no-op once close has begun
         }
     }
 
@@ -473,8 +468,18 @@ public final class UringDriver implements Driver {
 
     @Override
     public void close() {
+        shutdown(CLOSE_TIMEOUT_NANOS, true);
+    }
+
+    /**
+     * Close: cancel what is in flight (unless {@code cancel} is false, which tests use to play an unresponsive
+     * kernel), reap until every final CQE has arrived or {@code timeoutNanos} passed, release the owners of the
+     * finished ops, and free the ring. Returns false if the kernel did not answer in time: the ring and all
+     * memory still in use are then leaked, never freed.
+     */
+    boolean shutdown(long timeoutNanos, boolean cancel) {
         if (closed) {
-            return;
+            return true;
         }
         checkOwner();
         if (polling) {
@@ -483,28 +488,35 @@ public final class UringDriver implements Driver {
         closing = true;
         boolean writeMayBeUnderWay = wakeFd.shutdown();
         boolean wakeWasArmed = wakeArmed;
-        ops.forEach(op -> queueCancel(UserData.op(op.slot(), generations[op.slot()])));
-        if (wakeArmed && !writeMayBeUnderWay) {
-            queueCancel(WAKE_USER_DATA);
-        }
-        // else the claimed write will complete the armed read; the eventfd must stay open until it has.
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
-        while (ops.size() > 0 || internalInFlight > 0 || wakeArmed) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
+        try {
+            if (cancel) {
+                ops.forEach(op -> queueCancel(UserData.op(op.slot(), generations[op.slot()])));
             }
-            enterAndWait(sq.publish(), Math.min(left, CLOSE_STEP_NANOS));
-            reap(null);
+            if (wakeArmed && !writeMayBeUnderWay) {
+                queueCancel(WAKE_USER_DATA);
+            }
+            // else the claimed write will complete the armed read; the eventfd must stay open until it has.
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (ops.size() > 0 || internalInFlight > 0 || wakeArmed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                enterAndWait(sq.publish(), Math.min(left, CLOSE_STEP_NANOS));
+                reap(null);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "io_uring driver close failed", e);
+        } finally {
+            closed = true;
         }
-        closed = true;
         if (ops.size() > 0 || internalInFlight > 0 || wakeArmed) {
             LOG.log(System.Logger.Level.ERROR, "io_uring driver closed with " + ops.size() + " operations, "
                     + internalInFlight + " internal requests" + (wakeArmed ? " and the wake read" : "")
-                    + " still unanswered by the kernel after " + CLOSE_TIMEOUT_NANOS / 1_000_000 + " ms;"
+                    + " still unanswered by the kernel after " + timeoutNanos / 1_000_000 + " ms;"
                     + " leaking the ring and the memory they use instead of freeing it");
             LEAKED.add(new Object[] {ring, ops, scratch, waitMemory, wakeFd});
-            return;
+            return false;
         }
         ring.close();
         if (writeMayBeUnderWay && !wakeWasArmed) {
@@ -512,6 +524,7 @@ public final class UringDriver implements Driver {
         } else {
             wakeFd.close();
         }
+        return true;
     }
 
     // ---------------------------------------------------------------- checks and counters

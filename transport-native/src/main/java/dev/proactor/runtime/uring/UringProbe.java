@@ -17,9 +17,6 @@ import java.util.List;
  * opcodes, and turns a failure into a message that names the errno and the likely reason.
  */
 final class UringProbe {
-    /** {@code -Dproactor.uring.disable=true} makes io_uring unavailable (to exercise the fallback). */
-    static final String DISABLE_PROPERTY = "proactor.uring.disable";
-
     private static final Path IO_URING_DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
 
     private UringProbe() {
@@ -27,8 +24,8 @@ final class UringProbe {
 
     /** Null if io_uring is usable, else why not. The property is read on every call; the probe runs once. */
     static DriverUnavailableException unavailabilityCause() {
-        if (Boolean.getBoolean(DISABLE_PROPERTY)) {
-            return unavailable("disabled by -D" + DISABLE_PROPERTY + "=true", null);
+        if (UringOptions.disabled()) {
+            return unavailable("disabled by -D" + UringOptions.DISABLE + "=true", null);
         }
         if (!LibC.AVAILABLE) {
             return unavailable("no C library: " + LibC.UNAVAILABILITY_CAUSE, LibC.UNAVAILABILITY_CAUSE);

@@ -87,12 +87,16 @@ final class UringRing {
 
     /**
      * Creates a ring with {@code sqEntries} submission and {@code cqEntries} completion entries (clamped to the
-     * kernel's limits) and the best setup flags the kernel accepts.
+     * kernel's limits) and the best setup flags the kernel accepts; {@code singleIssuer} false skips
+     * SINGLE_ISSUER|DEFER_TASKRUN.
      */
-    static UringRing create(int sqEntries, int cqEntries) {
+    static UringRing create(int sqEntries, int cqEntries, boolean singleIssuer) {
         int base = UringConstants.SETUP_CLAMP | UringConstants.SETUP_CQSIZE;
         int errno = Errno.EINVAL;
         for (int extra : SETUP_ATTEMPTS) {
+            if (!singleIssuer && (extra & UringConstants.SETUP_SINGLE_ISSUER) != 0) {
+                continue;
+            }
             NativeBuffer params = NativeBuffer.allocate(Params.SIZE);
             params.buffer().putInt(Params.FLAGS, base | extra);
             params.buffer().putInt(Params.CQ_ENTRIES, Math.max(cqEntries, sqEntries));

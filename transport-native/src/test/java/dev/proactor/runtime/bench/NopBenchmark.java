@@ -8,6 +8,8 @@ import dev.proactor.runtime.Drivers;
 import dev.proactor.runtime.Op;
 import dev.proactor.runtime.uring.UringDriver;
 
+import java.lang.management.ManagementFactory;
+
 /**
  * NOP throughput per available driver: batches of NOPs submitted, then one poll that waits for them.
  * Measures the per-op cost of the driver itself (ring writes, completion dispatch, syscalls per batch).
@@ -41,6 +43,7 @@ public final class NopBenchmark {
         int[] completed = new int[1];
         CompletionHandler handler = (op, result, flags) -> completed[0]++;
         long enters0 = driver instanceof UringDriver ? ((UringDriver) driver).enterCalls() : 0;
+        long allocated0 = allocatedBytes();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         long done = 0;
@@ -59,12 +62,17 @@ public final class NopBenchmark {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long allocated = allocatedBytes() - allocated0;
         if (report) {
             String enters = driver instanceof UringDriver
                     ? String.format(", %.2f io_uring_enter per batch", (((UringDriver) driver).enterCalls() - enters0) / (double) batches)
                     : "";
-            System.out.printf("%-8s batch %d: %,.0f NOP ops/s (%.1f ns/op)%s%n",
-                    driver.kind(), batch, done / elapsed, elapsed * 1e9 / done, enters);
+            System.out.printf("%-8s batch %d: %,.0f NOP ops/s (%.1f ns/op)%s, %.3f bytes allocated per op%n",
+                    driver.kind(), batch, done / elapsed, elapsed * 1e9 / done, enters, allocated / (double) done);
         }
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }

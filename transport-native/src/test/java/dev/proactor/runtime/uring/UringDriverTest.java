@@ -46,19 +46,20 @@ class UringDriverTest {
         for (int fd : fds) {
             LibC.close(fd);
         }
-        System.clearProperty(UringProbe.DISABLE_PROPERTY);
-        System.clearProperty(UringDriver.MULTISHOT_ACCEPT_PROPERTY);
-        System.clearProperty(UringDriver.EXT_ARG_PROPERTY);
+        System.clearProperty(UringOptions.DISABLE);
+        System.clearProperty(UringOptions.MULTISHOT_ACCEPT);
+        System.clearProperty(UringOptions.EXT_ARG);
+        System.clearProperty(UringOptions.SINGLE_ISSUER);
     }
 
-    private UringDriver open(int sq, int cq) {
+    UringDriver open(int sq, int cq) {
         UringDriver d = (UringDriver) UringDriver.open(DriverConfig.defaults().withKind(DriverKind.IO_URING)
                 .withSubmissionEntries(sq).withCompletionEntries(cq));
         drivers.add(d);
         return d;
     }
 
-    private UringDriver open() {
+    UringDriver open() {
         return open(64, 256);
     }
 
@@ -131,7 +132,7 @@ class UringDriverTest {
 
     @Test
     void disablePropertyGivesAClearError() {
-        System.setProperty(UringProbe.DISABLE_PROPERTY, "true");
+        System.setProperty(UringOptions.DISABLE, "true");
         DriverUnavailableException why = UringDriver.unavailabilityCause();
         assertNotNull(why);
         assertEquals(DriverKind.IO_URING, why.kind());
@@ -287,6 +288,35 @@ class UringDriverTest {
     }
 
     @Test
+    void steadyStateAllocatesNothingPerOp() {
+        UringDriver d = open(128, 256);
+        Op[] batch = new Op[64];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = new Op();
+        }
+        int[] completed = new int[1];
+        CompletionHandler h = (op, r, f) -> completed[0]++;
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = 0;
+        int rounds = 2000;
+        for (int round = 0; round < 2 * rounds; round++) {
+            if (round == rounds) {
+                before = threads.getCurrentThreadAllocatedBytes(); // after warm-up
+            }
+            for (Op op : batch) {
+                d.submit(op.prepareNop());
+            }
+            completed[0] = 0;
+            while (completed[0] < batch.length) {
+                d.poll(-1, h);
+            }
+        }
+        long perOp = (threads.getCurrentThreadAllocatedBytes() - before) / ((long) rounds * batch.length);
+        assertEquals(0, perOp, "bytes allocated per NOP submitted and completed");
+    }
+
+    @Test
     void noEnterWhenCompletionsAreWaitingAndNothingToSubmit() {
         UringDriver d = open();
         for (int i = 0; i < 3; i++) {
@@ -317,7 +347,7 @@ class UringDriverTest {
 
     @Test
     void timedPollWithoutExtArgUsesATimeoutSqe() {
-        System.setProperty(UringDriver.EXT_ARG_PROPERTY, "false");
+        System.setProperty(UringOptions.EXT_ARG, "false");
         UringDriver d = open();
         assertFalse(d.usesExtArg());
         assertEquals(0, d.poll(20_000_000L, (op, r, f) -> fail("nothing was submitted")));
@@ -409,6 +439,57 @@ class UringDriverTest {
     }
 
     @Test
+    void closeReleasesARecvOwnerOnlyWhenTheKernelNoLongerReadsIntoItsBuffer() {
+        closeReleasesARecvOwnerOnlyWhenTheKernelIsDone(open());
+    }
+
+    @Test
+    void closeReleasesARecvOwnerOnlyWhenTheKernelIsDoneWithoutDeferredTaskRun() {
+        // Without DEFER_TASKRUN the kernel retries a recv whenever this thread passes through a syscall.
+        System.setProperty(UringOptions.SINGLE_ISSUER, "false");
+        UringDriver d = open();
+        assertEquals(0, d.setupFlags() & UringConstants.SETUP_DEFER_TASKRUN);
+        closeReleasesARecvOwnerOnlyWhenTheKernelIsDone(d);
+    }
+
+    private void closeReleasesARecvOwnerOnlyWhenTheKernelIsDone(UringDriver d) {
+        int[] pair = socketPair();
+        NativeBuffer buf = NativeBuffer.allocate(64);
+        NativeBuffer x = NativeBuffer.allocate(1);
+        x.buffer().put(0, (byte) 'X');
+        // On release, the owner sends a byte to the recv's socket: a recv still pending in the kernel would take it.
+        d.submit(new Op().prepareRecv(pair[0], buf.address(), 64, 0)
+                .owner(() -> {
+                    assertEquals(1, LibC.send(pair[1], x.address(), 1, 0));
+                    LibC.getpid(); // one more kernel round trip, in which pending task work would run
+                }));
+        assertEquals(0, d.poll(10_000_000L, (op, r, f) -> fail("recv must be pending")));
+        d.close();
+        NativeBuffer in = NativeBuffer.allocate(8);
+        assertEquals(1, LibC.recv(pair[0], in.address(), 8, LinuxConstants.MSG_DONTWAIT), "the byte must still be in the socket");
+        assertEquals('X', in.buffer().get(0));
+        assertEquals(0, buf.buffer().get(0), "the cancelled recv wrote into its buffer");
+    }
+
+    @Test
+    void closeLeaksRatherThanFreesWhenTheKernelDoesNotAnswer() {
+        UringDriver d = open();
+        int[] pair = socketPair();
+        NativeBuffer buf = NativeBuffer.allocate(64);
+        AtomicInteger released = new AtomicInteger();
+        Op recv = new Op().prepareRecv(pair[0], buf.address(), 64, 0).owner(released::incrementAndGet);
+        d.submit(recv);
+        // No cancel is sent, so the recv stays pending: to the driver, the kernel never answers.
+        assertFalse(d.shutdown(200_000_000L, false));
+        assertEquals(0, released.get(), "an owner whose op the kernel may still use must never be released");
+        assertEquals(1, d.inFlight());
+        assertTrue(recv.isInFlight());
+        d.close(); // already closed: nothing more happens
+        assertEquals(0, released.get());
+        assertThrows(IllegalStateException.class, () -> d.submit(new Op().prepareNop()));
+    }
+
+    @Test
     void closeWithQueuedButUnsubmittedOpsReleasesThem() {
         UringDriver d = open();
         AtomicInteger released = new AtomicInteger();
@@ -428,7 +509,7 @@ class UringDriverTest {
 
     @Test
     void emulatedMultishotAcceptOfAHundredConnections() throws Exception {
-        System.setProperty(UringDriver.MULTISHOT_ACCEPT_PROPERTY, "false");
+        System.setProperty(UringOptions.MULTISHOT_ACCEPT, "false");
         UringDriver d = open();
         assertFalse(d.nativeMultishotAccept());
         acceptHundred(d);
@@ -484,7 +565,7 @@ class UringDriverTest {
 
     @Test
     void emulatedMultishotAcceptCancelledFromTheHandlerEndsWithEcanceled() throws Exception {
-        System.setProperty(UringDriver.MULTISHOT_ACCEPT_PROPERTY, "false");
+        System.setProperty(UringOptions.MULTISHOT_ACCEPT, "false");
         UringDriver d = open();
         try (Socket server = Socket.tcp(false)) {
             server.bind(new InetSocketAddress("127.0.0.1", 0));

@@ -1,0 +1,267 @@
+package dev.proactor.runtime.poll;
+
+import dev.proactor.runtime.DriverConfig;
+import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.Drivers;
+import dev.proactor.runtime.Errno;
+import dev.proactor.runtime.NativeBuffer;
+import dev.proactor.runtime.Op;
+import dev.proactor.runtime.conformance.DriverLoop;
+import dev.proactor.runtime.conformance.Loopback;
+import dev.proactor.runtime.conformance.OwnerProbe;
+import dev.proactor.runtime.linux.LibC;
+import dev.proactor.runtime.linux.LinuxConstants;
+import dev.proactor.runtime.net.Socket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What is specific to the epoll driver: its queues, its CLOSE semantics and descriptor-number reuse. */
+@EnabledOnOs(OS.LINUX)
+class PollDriverTest {
+    private DriverLoop loop;
+
+    @BeforeEach
+    void open() {
+        assertNull(PollDriver.unavailabilityCause());
+        loop = new DriverLoop(Drivers.open(DriverConfig.defaults().withKind(DriverKind.POLL)));
+    }
+
+    @AfterEach
+    void close() {
+        loop.close();
+    }
+
+    private static String text(NativeBuffer b, int off, int len) {
+        byte[] out = new byte[len];
+        b.buffer().get(off, out);
+        return new String(out, StandardCharsets.US_ASCII);
+    }
+
+    private void send(Socket s, String text) {
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        NativeBuffer buf = NativeBuffer.allocate(b.length);
+        buf.buffer().put(0, b);
+        Loopback.sendAll(loop, s.fd(), buf.address(), b.length);
+    }
+
+    @Test
+    void queuedReceivesCompleteInSubmissionOrderOnOneEdge() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer in = NativeBuffer.allocate(12);
+            Op a = loop.submit(new Op().prepareRecv(p.client().fd(), in.address(), 4, 0));
+            Op b = loop.submit(new Op().prepareRecv(p.client().fd(), in.address() + 4, 4, 0));
+            Op c = loop.submit(new Op().prepareRecv(p.client().fd(), in.address() + 8, 4, 0));
+            loop.runFor(Duration.ofMillis(30));
+            assertEquals(0, loop.completions().size() - 2); // only the pair's connect and accept so far
+            send(p.server(), "aaaabbbbcccc");
+            assertEquals(4, loop.await(a).result());
+            assertEquals(4, loop.await(b).result());
+            assertEquals(4, loop.await(c).result());
+            assertEquals("aaaabbbbcccc", text(in, 0, 12));
+        }
+    }
+
+    @Test
+    void cancelInTheMiddleOfAQueueKeepsTheOthersInOrder() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer in = NativeBuffer.allocate(12);
+            Op a = loop.submit(new Op().prepareRecv(p.client().fd(), in.address(), 4, 0));
+            Op b = loop.submit(new Op().prepareRecv(p.client().fd(), in.address() + 4, 4, 0));
+            Op c = loop.submit(new Op().prepareRecv(p.client().fd(), in.address() + 8, 4, 0));
+            loop.runFor(Duration.ofMillis(20));
+            assertTrue(loop.driver().cancel(b));
+            assertEquals(-Errno.ECANCELED, loop.await(b).result());
+            send(p.server(), "11112222");
+            assertEquals(4, loop.await(a).result());
+            assertEquals(4, loop.await(c).result());
+            assertEquals("1111", text(in, 0, 4));
+            assertEquals("2222", text(in, 8, 4));
+        }
+    }
+
+    /** The documented choice: a CLOSE op cancels what waits on the descriptor, without an explicit cancel. */
+    @Test
+    void closeOpCancelsOperationsQueuedOnTheDescriptor() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer in = NativeBuffer.allocate(16);
+            Op recv = new Op().prepareRecv(p.client().fd(), in.address(), 16, 0);
+            Op poll = new Op().preparePoll(p.client().fd(), LinuxConstants.POLLIN);
+            OwnerProbe recvOwner = OwnerProbe.on(loop, recv);
+            OwnerProbe pollOwner = OwnerProbe.on(loop, poll);
+            loop.submit(recv);
+            loop.submit(poll);
+            loop.runFor(Duration.ofMillis(20));
+            Op close = loop.submit(new Op().prepareClose(p.client().detach()));
+            assertEquals(0, loop.await(close).result());
+            assertEquals(-Errno.ECANCELED, loop.await(recv).result());
+            assertEquals(-Errno.ECANCELED, loop.await(poll).result());
+            recvOwner.assertReleasedOnceAfter(1);
+            pollOwner.assertReleasedOnceAfter(1);
+            assertEquals(0, loop.driver().inFlight());
+        }
+    }
+
+    /** A number freed by a CLOSE op and handed out again is registered again for the new socket. */
+    @Test
+    void descriptorNumberReusedAfterCloseOpIsRegisteredAgain() {
+        Loopback.Pair first = Loopback.pair(loop);
+        NativeBuffer in = NativeBuffer.allocate(16);
+        int n = first.client().fd();
+        Op wait = loop.submit(new Op().prepareRecv(n, in.address(), 16, 0));
+        loop.runFor(Duration.ofMillis(20)); // now registered, waiting
+        assertTrue(loop.driver().cancel(wait));
+        loop.await(wait);
+        assertEquals(0, loop.call(new Op().prepareClose(first.client().detach())));
+        first.close();
+        try (Loopback.Pair second = Loopback.pair(loop)) {
+            int m = second.client().fd();
+            Op recv = loop.submit(new Op().prepareRecv(m, in.address(), 16, 0));
+            loop.runFor(Duration.ofMillis(20));
+            send(second.server(), "again");
+            assertEquals(5, loop.await(recv).result(), "recv on fd " + m + " (first socket had " + n + ")");
+            assertEquals("again", text(in, 0, 5));
+        }
+    }
+
+    /** A number freed by a plain close(2) outside the driver is recognised when accept hands it out again. */
+    @Test
+    void descriptorNumberReusedAfterOutsideCloseIsRegisteredAgainOnAccept() throws Exception {
+        Socket listener = Loopback.listener(8);
+        Socket c1 = Loopback.connect(loop, Loopback.addressOf(listener));
+        Socket s1 = Loopback.accept(loop, listener);
+        int n = s1.fd();
+        NativeBuffer in = NativeBuffer.allocate(16);
+        Op wait = loop.submit(new Op().prepareRecv(n, in.address(), 16, 0));
+        loop.runFor(Duration.ofMillis(20));
+        assertTrue(loop.driver().cancel(wait));
+        loop.await(wait);
+        s1.close(); // behind the driver's back
+        c1.close();
+        Socket c2 = Loopback.connect(loop, Loopback.addressOf(listener));
+        Socket s2 = Loopback.accept(loop, listener);
+        assertEquals(n, s2.fd(), "the kernel hands out the lowest free number");
+        Op recv = loop.submit(new Op().prepareRecv(s2.fd(), in.address(), 16, 0));
+        loop.runFor(Duration.ofMillis(20));
+        NativeBuffer out = NativeBuffer.allocate(3);
+        out.buffer().put(0, "new".getBytes(StandardCharsets.US_ASCII));
+        Loopback.sendAll(loop, c2.fd(), out.address(), 3);
+        assertEquals(3, loop.await(recv).result());
+        s2.close();
+        c2.close();
+        listener.close();
+    }
+
+    /**
+     * epoll keys registrations by (file, number): a dup keeps the old file's registration alive after the
+     * number is closed. Its events must not be taken for readiness of the new file that gets the number.
+     */
+    @Test
+    void eventsOfAnEarlierFileWithTheSameNumberAreIgnored() throws Exception {
+        Loopback.Pair old = Loopback.pair(loop);
+        int n = old.client().fd();
+        int dup = LibC.dup(n);
+        assertTrue(dup >= 0);
+        Op poll = loop.submit(new Op().preparePoll(n, LinuxConstants.POLLIN));
+        loop.runFor(Duration.ofMillis(20)); // registered (file, n)
+        assertTrue(loop.driver().cancel(poll));
+        loop.await(poll);
+        Socket listener = Loopback.listener(4);
+        assertEquals(0, loop.call(new Op().prepareClose(old.client().detach())));
+        Socket reused = Loopback.connect(loop, Loopback.addressOf(listener)); // the lowest free number: n
+        Socket accepted = Loopback.accept(loop, listener);
+        try {
+            assertEquals(n, reused.fd(), "expected number " + n + " to be reused");
+            Op pollNew = loop.submit(new Op().preparePoll(n, LinuxConstants.POLLIN));
+            loop.runFor(Duration.ofMillis(20));
+            send(old.server(), "to the old file"); // readiness of the dup'ed old socket, still registered as n
+            loop.runFor(Duration.ofMillis(50));
+            assertFalse(loop.hasCompletion(pollNew), "the old file's readiness completed a poll on the new one");
+            send(accepted, "x");
+            assertEquals(LinuxConstants.POLLIN, loop.await(pollNew).result(), "the new file's own readiness");
+        } finally {
+            LibC.close(dup);
+            old.close();
+            reused.close();
+            accepted.close();
+            listener.close();
+        }
+    }
+
+    @Test
+    void spliceFromAnEmptyPipeWaitsForInput() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer fds = NativeBuffer.allocate(8);
+            assertEquals(0, LibC.pipe2(fds.address(), LinuxConstants.O_NONBLOCK | LinuxConstants.O_CLOEXEC));
+            int r = fds.buffer().getInt(0);
+            int w = fds.buffer().getInt(4);
+            Op splice = loop.submit(new Op().prepareSplice(r, Op.NO_OFFSET, p.client().fd(), Op.NO_OFFSET, 100, 0));
+            loop.runFor(Duration.ofMillis(30));
+            assertFalse(loop.hasCompletion(splice), "splice from an empty pipe completed");
+            NativeBuffer out = NativeBuffer.allocate(6);
+            out.buffer().put(0, "spliced".getBytes(StandardCharsets.US_ASCII), 0, 6);
+            assertEquals(6, loop.call(new Op().prepareWrite(w, out.address(), 6, Op.NO_OFFSET)));
+            assertEquals(6, loop.await(splice).result());
+            NativeBuffer in = NativeBuffer.allocate(6);
+            Loopback.recvExactly(loop, p.server().fd(), in.address(), 6);
+            assertEquals("splice", text(in, 0, 6));
+            LibC.close(r);
+            LibC.close(w);
+        }
+    }
+
+    @Test
+    void cancelOfConnectInProgress() throws Exception {
+        // 192.0.2.1 (TEST-NET-1) is not routed: the SYN goes nowhere and the connect stays in progress.
+        try (Socket s = Socket.tcp(false)) {
+            Loopback.SockAddr a = Loopback.encode(s, new java.net.InetSocketAddress("192.0.2.1", 9));
+            Op connect = new Op().prepareConnect(s.fd(), a.address(), a.length());
+            OwnerProbe owner = OwnerProbe.on(loop, connect);
+            loop.submit(connect);
+            loop.runFor(Duration.ofMillis(50));
+            if (loop.hasCompletion(connect)) {
+                int r = loop.await(connect).result(); // no route at all here: fine, but nothing to cancel
+                assertTrue(r < 0, () -> "connect to TEST-NET-1 succeeded?");
+                return;
+            }
+            assertTrue(loop.driver().cancel(connect));
+            assertEquals(-Errno.ECANCELED, loop.await(connect).result());
+            owner.assertReleasedOnceAfter(1);
+        }
+    }
+
+    @Test
+    void multishotAcceptCancelledFromItsOwnHandler() throws Exception {
+        Socket listener = Loopback.listener(8);
+        int[] seen = {0};
+        Op accept = new Op();
+        accept.prepareAccept(listener.fd(), 0, 0, Op.ACCEPT_MULTISHOT).attach((dev.proactor.runtime.conformance.Reaction) (o, r, f) -> {
+            seen[0]++;
+            if (r >= 0) {
+                LibC.close(r);
+                loop.driver().cancel(o);
+            }
+        });
+        OwnerProbe owner = OwnerProbe.on(loop, accept);
+        loop.submit(accept);
+        java.net.InetSocketAddress to = Loopback.addressOf(listener);
+        java.net.Socket a = new java.net.Socket(to.getAddress(), to.getPort());
+        java.net.Socket b = new java.net.Socket(to.getAddress(), to.getPort());
+        loop.runUntil(() -> !accept.isInFlight(), "the multishot accept to end");
+        assertEquals(2, seen[0], "one connection, then the cancellation");
+        owner.assertReleasedOnceAfter(2);
+        a.close();
+        b.close();
+        listener.close();
+    }
+}
