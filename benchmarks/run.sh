@@ -72,10 +72,25 @@ declare -A PID PORT
 RESULTS="$OUT/results.tsv"
 : > "$RESULTS"
 
-stop_all() {
+stop_all() { # TERM every server, then wait for all of them (KILL after 10 s)
+  set +e
+  local t pid pids=()
   for t in "${!PID[@]}"; do
-    stop_server "$t" || true
+    pids+=("${PID[$t]}")
+    unset "PID[$t]"
   done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  kill -TERM "${pids[@]}" 2>/dev/null
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 1 ] || return 0
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && log "server pid $pid ignored SIGTERM for 10 s: killing it" && kill -KILL "$pid"
+  done
+  return 0
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
@@ -110,7 +125,7 @@ start_server() { # transport workload port
     --transport "$t" --workload "$workload" --port "$port" --threads "$SERVER_THREADS" >"$serverlog" 2>&1 &
   local pid=$!
   for _ in $(seq 1 300); do
-    if grep -q '^READY' "$serverlog"; then
+    if grep -qs '^READY' "$serverlog"; then
       PID[$t]=$pid
       PORT[$t]=$port
       log "$(grep '^READY' "$serverlog")"
@@ -122,18 +137,6 @@ start_server() { # transport workload port
   kill "$pid" 2>/dev/null || true
   cat "$serverlog" >&2
   die "server $t/$workload did not start (log: $serverlog)"
-}
-
-stop_server() { # transport
-  local t=$1 pid=${PID[$1]}
-  unset "PID[$t]"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  log "server $t (pid $pid) ignored SIGTERM for 10 s: killing it"
-  kill -KILL "$pid" 2>/dev/null || true
 }
 
 to_us() { # wrk latency such as 812.00us, 1.20ms, 2.00s
@@ -223,6 +226,7 @@ for phase in http echo; do
     port=$((port + 1))
   done
   for t in "${TRANSPORT_LIST[@]}"; do
+    wait_quiet
     log "warming up $t ($phase, ${WARMUP}s)"
     if [ "$phase" = http ]; then
       measure_http warmup 256 "$PIPELINE" "$t" 0 "$WARMUP" 0
