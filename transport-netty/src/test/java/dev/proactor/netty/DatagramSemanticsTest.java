@@ -75,6 +75,36 @@ class DatagramSemanticsTest {
         return b;
     }
 
+    /** Bad input: a datagram larger than UDP allows fails its own write naming EMSGSIZE; the buffer is released and the channel goes on. */
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void oversizedDatagramFailsItsWriteWithEmsgsize(DriverKind kind) throws Exception {
+        EventLoopGroup proactor = TestDrivers.proactor(kind, 1);
+        DatagramChannel receiver = null;
+        DatagramChannel sender = null;
+        try {
+            Received received = new Received();
+            receiver = (DatagramChannel) new Bootstrap().group(proactor).channel(ProactorDatagramChannel.class)
+                    .handler(received)
+                    .bind(new InetSocketAddress(Datagrams.loopback(SocketProtocolFamily.INET), 0)).sync().channel();
+            sender = (DatagramChannel) new Bootstrap().group(proactor).channel(ProactorDatagramChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress(Datagrams.loopback(SocketProtocolFamily.INET), 0)).sync().channel();
+            InetSocketAddress to = receiver.localAddress();
+            ByteBuf oversized = sender.alloc().directBuffer(70_000).writeZero(70_000);
+            ChannelFuture f = sender.writeAndFlush(new DatagramPacket(oversized, to)).await();
+            assertFalse(f.isSuccess(), "a 70,000-byte UDP datagram cannot be sent");
+            assertTrue(f.cause().getMessage().contains("EMSGSIZE"), () -> "cause: " + f.cause());
+            assertEquals(0, oversized.refCnt(), "the failed datagram's buffer is released");
+            assertTrue(sender.isOpen(), "the channel stays open");
+            sender.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer("after", CharsetUtil.US_ASCII), to)).sync();
+            assertEquals("after", new String(received.next(), CharsetUtil.US_ASCII));
+        } finally {
+            Datagrams.closeAll(sender, receiver);
+            TestDrivers.shutdown(proactor);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.proactor.netty.TestDrivers#available")
     void datagramLargerThanTheReadBufferArrivesTruncated(DriverKind kind) throws Exception {
