@@ -193,19 +193,15 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
         return r != null && r.isValid() && r.submit(ops) != 0;
     }
 
-    /** Cancels {@code ops} if it is in flight. Its completion still arrives. */
+    /**
+     * Cancels {@code ops} if it is in flight; its completion still arrives. Every driver attempts an op before a
+     * cancel that follows it (as io_uring issues an SQE before the cancel behind it), so a send cancelled at close
+     * still writes what the socket can take at once, as a synchronous write before close would have.
+     */
     final void cancel(ProactorIoOps ops) {
         ProactorIoRegistration r = ioRegistration;
         if (r != null && ops.op().isInFlight()) {
             r.cancel(ops);
-        }
-    }
-
-    /** Cancels {@code ops} once the driver has attempted it (a send still writes what fits right away). */
-    final void cancelAfterAttempt(ProactorIoOps ops) {
-        ProactorIoRegistration r = ioRegistration;
-        if (r != null && ops.op().isInFlight()) {
-            r.cancelAfterAttempt(ops);
         }
     }
 

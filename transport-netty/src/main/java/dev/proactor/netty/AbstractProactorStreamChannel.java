@@ -425,7 +425,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private void cancelWrites() {
-        cancelAfterAttempt(writeOps);
+        cancel(writeOps);
         if (fileRegions != null) {
             fileRegions.cancel();
         }

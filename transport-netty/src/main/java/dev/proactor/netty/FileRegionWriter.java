@@ -77,9 +77,9 @@ final class FileRegionWriter {
 
     void cancel() {
         channel.cancel(toPipeOps);
-        channel.cancelAfterAttempt(toSocketOps);
+        channel.cancel(toSocketOps);
         channel.cancel(waitWritableOps);
-        channel.cancelAfterAttempt(copySendOps);
+        channel.cancel(copySendOps);
     }
 
     /**

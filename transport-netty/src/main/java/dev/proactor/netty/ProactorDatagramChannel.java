@@ -882,7 +882,7 @@ public final class ProactorDatagramChannel extends AbstractProactorChannel imple
                 MsgOp s = sends[i];
                 if (s != null && s.op.isInFlight()) {
                     // A datagram the socket can take at once is still sent, as with a synchronous write before close.
-                    cancelAfterAttempt(s.ops);
+                    cancel(s.ops);
                 }
             }
             cancel(connectOps);

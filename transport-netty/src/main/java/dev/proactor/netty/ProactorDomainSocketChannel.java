@@ -204,7 +204,7 @@ public final class ProactorDomainSocketChannel extends AbstractProactorStreamCha
     @Override
     void cancelOtherWrites() {
         if (isOtherWriteInFlight()) {
-            cancelAfterAttempt(fdSend.ops);
+            cancel(fdSend.ops);
         }
     }
 

@@ -17,7 +17,6 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +38,6 @@ public final class ProactorIoHandler implements IoHandler {
     private final CompletionHandler dispatcher = this::dispatch;
     private final Set<Registration> registrations = new LinkedHashSet<>();
 
-    /** Ops to cancel after the next poll (see {@link ProactorIoRegistration#cancelAfterAttempt}). */
-    private Op[] deferredCancels = new Op[16];
-    private int deferredCount;
 
     private volatile Driver driver;
     private volatile boolean destroyed;
@@ -139,10 +135,8 @@ public final class ProactorIoHandler implements IoHandler {
             return 0;
         }
         Driver d = driver();
-        // Cancels requested before this poll run after it: by then the driver has attempted those ops once.
-        int armedCancels = deferredCount;
         long timeout;
-        if (!context.canBlock() || armedCancels > 0) {
+        if (!context.canBlock()) {
             timeout = 0;
         } else if (context.deadlineNanos() == -1) {
             timeout = -1;
@@ -160,9 +154,6 @@ public final class ProactorIoHandler implements IoHandler {
             pauseAfterFailure();
             return 0;
         }
-        if (armedCancels > 0) {
-            runDeferredCancels(d, armedCancels);
-        }
         if (reportActiveTime) {
             context.reportActiveIoTime(batchStartNanos == 0 ? 0 : System.nanoTime() - batchStartNanos);
         }
@@ -175,26 +166,6 @@ public final class ProactorIoHandler implements IoHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void deferCancel(Op op) {
-        if (deferredCount == deferredCancels.length) {
-            deferredCancels = Arrays.copyOf(deferredCancels, deferredCount * 2);
-        }
-        deferredCancels[deferredCount++] = op;
-    }
-
-    private void runDeferredCancels(Driver d, int armed) {
-        for (int i = 0; i < armed; i++) {
-            Op op = deferredCancels[i];
-            if (op.isInFlight()) {
-                d.cancel(op);
-            }
-        }
-        int rest = deferredCount - armed;
-        System.arraycopy(deferredCancels, armed, deferredCancels, 0, rest);
-        Arrays.fill(deferredCancels, rest, deferredCount, null);
-        deferredCount = rest;
     }
 
     private void dispatch(Op op, int result, int flags) {
@@ -297,11 +268,7 @@ public final class ProactorIoHandler implements IoHandler {
             if (left <= 0) {
                 break;
             }
-            int armed = deferredCount;
-            d.poll(armed > 0 ? 0 : Math.min(left, DRAIN_POLL_NANOS), dispatcher);
-            if (armed > 0) {
-                runDeferredCancels(d, armed);
-            }
+            d.poll(Math.min(left, DRAIN_POLL_NANOS), dispatcher);
         }
     }
 
@@ -367,13 +334,6 @@ public final class ProactorIoHandler implements IoHandler {
         public boolean cancel(ProactorIoOps ops) {
             Driver d = driver;
             return d != null && ops.op().isInFlight() && d.cancel(ops.op());
-        }
-
-        @Override
-        public void cancelAfterAttempt(ProactorIoOps ops) {
-            if (ops.op().isInFlight()) {
-                deferCancel(ops.op());
-            }
         }
 
         @Override

@@ -20,13 +20,6 @@ public interface ProactorIoRegistration extends IoRegistration {
      */
     boolean cancel(ProactorIoOps ops);
 
-    /**
-     * Cancels {@code ops} after the driver's next poll, once the op has had its first attempt (io_uring: its SQE
-     * was entered; poll driver: its system call was tried). A send cancelled this way still writes what the
-     * socket can take at once, as a synchronous write before close would have. Event loop thread only.
-     */
-    void cancelAfterAttempt(ProactorIoOps ops);
-
     /** The driver serving this registration. */
     DriverKind driverKind();
 }
