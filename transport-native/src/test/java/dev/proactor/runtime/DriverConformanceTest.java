@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +42,33 @@ class DriverConformanceTest {
         assertTrue(e.getMessage().contains("not Windows"), e.getMessage());
         assertSame(Drivers.unavailabilityCause(DriverKind.IOCP), e, "the probed reason is the one thrown");
         assertTrue(Drivers.describe().contains("iocp not used: not Windows"), Drivers.describe());
+    }
+
+    @Test
+    @EnabledOnOs(OS.WINDOWS)
+    void iocpIsChosenOnWindows() {
+        assertNull(Drivers.unavailabilityCause(DriverKind.IOCP), () -> "iocp: " + Drivers.unavailabilityCause(DriverKind.IOCP));
+        assertEquals(List.of(DriverKind.IOCP), AvailableDrivers.kinds().collect(Collectors.toList()));
+        assertEquals(DriverKind.IOCP, Drivers.defaultKind());
+        assertTrue(Drivers.describe().startsWith("driver iocp (automatic)"), Drivers.describe());
+        try (Driver d = Drivers.open()) {
+            assertEquals(DriverKind.IOCP, d.kind());
+            assertEquals(0, d.inFlight());
+        }
+    }
+
+    @Test
+    @EnabledOnOs(OS.WINDOWS)
+    void forcingIoUringOrPollOnWindowsNamesTheReason() {
+        for (DriverKind kind : new DriverKind[] {DriverKind.IO_URING, DriverKind.POLL}) {
+            DriverUnavailableException e = assertThrows(DriverUnavailableException.class,
+                    () -> Drivers.open(DriverConfig.defaults().withKind(kind)));
+            assertEquals(kind, e.kind());
+            assertTrue(e.getMessage().startsWith(kind + " driver unavailable: "), e.getMessage());
+            assertTrue(e.getMessage().contains("not Linux"), e.getMessage());
+            assertSame(Drivers.unavailabilityCause(kind), e, "the probed reason is the one thrown");
+            assertTrue(Drivers.describe().contains(kind + " not used: "), Drivers.describe());
+        }
     }
 
     @Test

@@ -24,6 +24,12 @@ public final class ProactorChannelOption {
     public static final ChannelOption<Boolean> IP_TRANSPARENT = option("IP_TRANSPARENT");
     /** Seconds the server waits for data before accepting a connection. */
     public static final ChannelOption<Integer> TCP_DEFER_ACCEPT = option("TCP_DEFER_ACCEPT");
+    /** Datagram channels: the largest datagram expected; a receive takes at most this many bytes (0: the whole buffer). */
+    public static final ChannelOption<Integer> MAX_DATAGRAM_PAYLOAD_SIZE = option("MAX_DATAGRAM_PAYLOAD_SIZE");
+    /** Datagram channels: UDP generic receive offload; coalesced datagrams are split again before channelRead. */
+    public static final ChannelOption<Boolean> UDP_GRO = option("UDP_GRO");
+    /** Datagram channels: receive the traffic of every group joined by any socket of the host (Linux default: on). */
+    public static final ChannelOption<Boolean> IP_MULTICAST_ALL = option("IP_MULTICAST_ALL");
 
     private ProactorChannelOption() {
     }

@@ -29,6 +29,7 @@ import static io.netty.channel.ChannelOption.TCP_NODELAY;
  * exists from the channel's construction, so options set before connect apply to the connection.
  */
 public final class ProactorSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
+    private static final boolean NOTSENT_LOWAT = SocketOptions.isAvailable(SocketOptions.TCP_NOTSENT_LOWAT);
     private static final SocketOptionTable OPTIONS = SocketOptionTable.tcpCommon()
             .map(SO_SNDBUF, SocketOptions.SO_SNDBUF)
             .map(TCP_NODELAY, SocketOptions.TCP_NODELAY)
@@ -60,7 +61,8 @@ public final class ProactorSocketChannelConfig extends DefaultChannelConfig impl
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), OPTIONS.channelOptions());
-        return getOptions(m, IP_TOS, ALLOW_HALF_CLOSURE, ProactorChannelOption.TCP_NOTSENT_LOWAT);
+        m = getOptions(m, IP_TOS, ALLOW_HALF_CLOSURE);
+        return NOTSENT_LOWAT ? getOptions(m, ProactorChannelOption.TCP_NOTSENT_LOWAT) : m;
     }
 
     @SuppressWarnings("unchecked")
@@ -75,7 +77,7 @@ public final class ProactorSocketChannelConfig extends DefaultChannelConfig impl
         if (option == ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(isAllowHalfClosure());
         }
-        if (option == ProactorChannelOption.TCP_NOTSENT_LOWAT) {
+        if (option == ProactorChannelOption.TCP_NOTSENT_LOWAT && NOTSENT_LOWAT) {
             return (T) Long.valueOf(SocketOptionTable.get(socket(), SocketOptions.TCP_NOTSENT_LOWAT) & 0xffffffffL);
         }
         return super.getOption(option);
@@ -90,7 +92,7 @@ public final class ProactorSocketChannelConfig extends DefaultChannelConfig impl
             setTrafficClass((Integer) value);
         } else if (option == ALLOW_HALF_CLOSURE) {
             setAllowHalfClosure((Boolean) value);
-        } else if (option == ProactorChannelOption.TCP_NOTSENT_LOWAT) {
+        } else if (option == ProactorChannelOption.TCP_NOTSENT_LOWAT && NOTSENT_LOWAT) {
             long v = (Long) value;
             if (v < 0 || v > 0xffffffffL) {
                 throw new IllegalArgumentException("TCP_NOTSENT_LOWAT must be in [0, 4294967295]: " + v);

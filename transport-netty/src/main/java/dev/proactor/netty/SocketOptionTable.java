@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Maps Netty {@link ChannelOption}s onto setsockopt/getsockopt of a runtime {@link Socket}. An option the OS
- * refuses becomes a {@link ChannelException} that names the errno.
+ * refuses becomes a {@link ChannelException} that names the errno; one the OS does not have is not in the table
+ * (the config then answers false, as for any unknown option).
  */
 final class SocketOptionTable {
     private final Map<ChannelOption<?>, NativeSocketOption<?>> options = new IdentityHashMap<>();
@@ -28,8 +29,11 @@ final class SocketOptionTable {
         return t;
     }
 
+    /** Maps {@code option}, if this system has the socket option (Windows lacks TCP_CORK, IP_FREEBIND ...). */
     <T> SocketOptionTable map(ChannelOption<T> option, NativeSocketOption<T> nativeOption) {
-        options.put(option, nativeOption);
+        if (SocketOptions.isAvailable(nativeOption)) {
+            options.put(option, nativeOption);
+        }
         return this;
     }
 
@@ -69,15 +73,17 @@ final class SocketOptionTable {
         }
     }
 
-    /** IP_TOS, and the IPv6 traffic class too on an IPv6 (dual-stack) socket. */
+    private static final boolean IPV6_TCLASS = SocketOptions.isAvailable(SocketOptions.IPV6_TCLASS);
+
+    /** IP_TOS, and the IPv6 traffic class too on an IPv6 (dual-stack) socket where the system has it. */
     static void setTrafficClass(Socket socket, int tos) {
         set(socket, SocketOptions.IP_TOS, tos);
-        if (socket.isIpv6()) {
+        if (socket.isIpv6() && IPV6_TCLASS) {
             set(socket, SocketOptions.IPV6_TCLASS, tos);
         }
     }
 
     static int getTrafficClass(Socket socket) {
-        return get(socket, socket.isIpv6() ? SocketOptions.IPV6_TCLASS : SocketOptions.IP_TOS);
+        return get(socket, socket.isIpv6() && IPV6_TCLASS ? SocketOptions.IPV6_TCLASS : SocketOptions.IP_TOS);
     }
 }

@@ -65,6 +65,15 @@ public final class LinuxConstants {
 
     public static final int SPLICE_F_MOVE = 1;
     public static final int SPLICE_F_NONBLOCK = 2;
+    public static final int SPLICE_F_MORE = 4;
+
+    public static final int AF_UNSPEC = 0;
+    public static final int MSG_CTRUNC = 0x8;
+    public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    /** cmsg type at SOL_SOCKET: an array of descriptors. */
+    public static final int SCM_RIGHTS = 1;
+    public static final int F_SETPIPE_SZ = 1031;
+    public static final int F_GETPIPE_SZ = 1032;
 
     private LinuxConstants() {
     }

@@ -13,12 +13,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes and decodes Linux {@code struct sockaddr}s: sockaddr_in, sockaddr_in6 and sockaddr_un (with the
- * abstract namespace: a path whose first character is NUL, or '@' as written by tools such as ss).
+ * Encodes and decodes {@code struct sockaddr}s: sockaddr_in, sockaddr_in6 and sockaddr_un (with the
+ * abstract namespace: a path whose first character is NUL, or '@' as written by tools such as ss). The
+ * layouts are the same on Linux and Windows; only AF_INET6's number differs ({@link #AF_INET6}).
  */
 public final class SocketAddresses {
     /** sizeof(struct sockaddr_storage): enough for any address. */
     public static final int STORAGE_SIZE = 128;
+    /** AF_INET6 on the running system: 10 on Linux, 23 on Windows. */
+    public static final int AF_INET6 = SocketCalls.CURRENT.afInet6();
     private static final int SUN_PATH_OFFSET = 2;
     private static final int SUN_PATH_MAX = 108;
 
@@ -65,7 +68,7 @@ public final class SocketAddresses {
             if (!ipv6Socket) {
                 throw new IllegalArgumentException("IPv6 address " + ip + " on an IPv4 socket");
             }
-            buf.putShort(offset, (short) LinuxConstants.AF_INET6);
+            buf.putShort(offset, (short) AF_INET6);
             buf.putShort(offset + 2, Short.reverseBytes((short) port));
             buf.putInt(offset + 4, 0); // flowinfo
             for (int i = 0; i < 16; i++) {
@@ -112,29 +115,27 @@ public final class SocketAddresses {
         }
         int family = buf.getShort(offset) & 0xffff;
         try {
-            switch (family) {
-                case LinuxConstants.AF_INET: {
-                    byte[] a = new byte[4];
-                    for (int i = 0; i < 4; i++) {
-                        a[i] = buf.get(offset + 4 + i);
-                    }
-                    return new InetSocketAddress(InetAddress.getByAddress(a), port(buf, offset));
+            if (family == LinuxConstants.AF_INET) {
+                byte[] a = new byte[4];
+                for (int i = 0; i < 4; i++) {
+                    a[i] = buf.get(offset + 4 + i);
                 }
-                case LinuxConstants.AF_INET6: {
-                    byte[] a = new byte[16];
-                    for (int i = 0; i < 16; i++) {
-                        a[i] = buf.get(offset + 8 + i);
-                    }
-                    int scope = buf.getInt(offset + 24);
-                    InetAddress ip = isV4Mapped(a) ? InetAddress.getByAddress(java.util.Arrays.copyOfRange(a, 12, 16))
-                            : scope != 0 ? Inet6Address.getByAddress(null, a, scope) : InetAddress.getByAddress(a);
-                    return new InetSocketAddress(ip, port(buf, offset));
-                }
-                case LinuxConstants.AF_UNIX:
-                    return UnixDomainSocketAddress.of(readUnixPath(buf, offset, length));
-                default:
-                    throw new IllegalArgumentException("unsupported address family " + family);
+                return new InetSocketAddress(InetAddress.getByAddress(a), port(buf, offset));
             }
+            if (family == AF_INET6) {
+                byte[] a = new byte[16];
+                for (int i = 0; i < 16; i++) {
+                    a[i] = buf.get(offset + 8 + i);
+                }
+                int scope = buf.getInt(offset + 24);
+                InetAddress ip = isV4Mapped(a) ? InetAddress.getByAddress(java.util.Arrays.copyOfRange(a, 12, 16))
+                        : scope != 0 ? Inet6Address.getByAddress(null, a, scope) : InetAddress.getByAddress(a);
+                return new InetSocketAddress(ip, port(buf, offset));
+            }
+            if (family == LinuxConstants.AF_UNIX) {
+                return UnixDomainSocketAddress.of(readUnixPath(buf, offset, length));
+            }
+            throw new IllegalArgumentException("unsupported address family " + family);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -14,6 +14,7 @@ public final class SocketOptions {
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_IPV6 = 41;
+    public static final int IPPROTO_UDP = 17;
 
     public static final NativeSocketOption<Boolean> SO_REUSEADDR = bool("SO_REUSEADDR", SOL_SOCKET, 2);
     public static final NativeSocketOption<Boolean> SO_REUSEPORT = bool("SO_REUSEPORT", SOL_SOCKET, 15);
@@ -55,6 +56,14 @@ public final class SocketOptions {
     public static final NativeSocketOption<Integer> IPV6_TCLASS = integer("IPV6_TCLASS", IPPROTO_IPV6, 67);
     public static final NativeSocketOption<Integer> IPV6_MULTICAST_HOPS = integer("IPV6_MULTICAST_HOPS", IPPROTO_IPV6, 18);
     public static final NativeSocketOption<Boolean> IPV6_MULTICAST_LOOP = bool("IPV6_MULTICAST_LOOP", IPPROTO_IPV6, 19);
+    public static final NativeSocketOption<Integer> IPV6_UNICAST_HOPS = integer("IPV6_UNICAST_HOPS", IPPROTO_IPV6, 16);
+    public static final NativeSocketOption<Boolean> IPV6_MULTICAST_ALL = bool("IPV6_MULTICAST_ALL", IPPROTO_IPV6, 29);
+    public static final NativeSocketOption<Boolean> IP_RECVORIGDSTADDR = bool("IP_RECVORIGDSTADDR", IPPROTO_IP, 20);
+
+    /** UDP generic segmentation offload: the segment size of every send (0: off). Also a cmsg type per send. */
+    public static final NativeSocketOption<Integer> UDP_SEGMENT = integer("UDP_SEGMENT", IPPROTO_UDP, 103);
+    /** UDP generic receive offload: coalesced datagrams arrive with a UDP_GRO cmsg giving the segment size. */
+    public static final NativeSocketOption<Boolean> UDP_GRO = bool("UDP_GRO", IPPROTO_UDP, 104);
 
     private static final Map<SocketOption<?>, NativeSocketOption<?>> STANDARD = new HashMap<>();
 
@@ -73,6 +82,14 @@ public final class SocketOptions {
     }
 
     private SocketOptions() {
+    }
+
+    /**
+     * Whether the running system has {@code option}: on Linux every option here; on Windows those with a Winsock
+     * equivalent (setting another one fails with ENOPROTOOPT).
+     */
+    public static boolean isAvailable(NativeSocketOption<?> option) {
+        return SocketCalls.CURRENT.supports(option);
     }
 
     /** The native option for {@code option} (a {@link NativeSocketOption} or a JDK standard one). */

@@ -94,6 +94,8 @@ public final class PollDriver implements Driver {
 
     /** By slot: the result a READY op will be delivered with. */
     private int[] readyResult;
+    /** Cancelled before its first attempt: attempt it anyway (as io_uring issues an SQE before the cancel behind it), then cancel what waits. */
+    private boolean[] cancelBeforeStart;
     /** By slot: a CONNECT whose connect(2) returned EINPROGRESS (next step: SO_ERROR). */
     private boolean[] connecting;
     private int submitList = SUBMIT_A;
@@ -131,6 +133,7 @@ public final class PollDriver implements Driver {
         this.timers = new TimerHeap(inFlight.capacity());
         this.readyResult = new int[inFlight.capacity()];
         this.connecting = new boolean[inFlight.capacity()];
+        this.cancelBeforeStart = new boolean[inFlight.capacity()];
         this.maxEvents = Math.max(64, Math.min(4096, config.completionEntries()));
         this.events = NativeBuffer.allocate(maxEvents * EpollEventLayout.SIZE);
         this.eventsMem = events.buffer();
@@ -192,6 +195,7 @@ public final class PollDriver implements Driver {
         int slot = inFlight.add(op);
         ensureSlots(inFlight.capacity());
         connecting[slot] = false;
+        cancelBeforeStart[slot] = false;
         lists.append(submitList, slot);
     }
 
@@ -212,6 +216,7 @@ public final class PollDriver implements Driver {
             timers.ensureSlots(capacity);
             readyResult = Arrays.copyOf(readyResult, capacity);
             connecting = Arrays.copyOf(connecting, capacity);
+            cancelBeforeStart = Arrays.copyOf(cancelBeforeStart, capacity);
         }
     }
 
@@ -225,6 +230,10 @@ public final class PollDriver implements Driver {
         int list = lists.listOf(slot);
         if (list == READY) {
             return true; // its completion is already waiting to be delivered
+        }
+        if (list == SUBMIT_A || list == SUBMIT_B) {
+            cancelBeforeStart[slot] = true;
+            return true;
         }
         if (list != SlotLists.NONE) {
             lists.remove(slot);
@@ -337,8 +346,28 @@ public final class PollDriver implements Driver {
         int slot;
         while (!closed && (slot = lists.head(list)) != SlotLists.NONE) {
             lists.remove(slot);
-            start(inFlight.get(slot), slot);
+            Op op = inFlight.get(slot);
+            boolean cancel = cancelBeforeStart[slot];
+            cancelBeforeStart[slot] = false;
+            start(op, slot);
+            if (cancel && !closed && inFlight.get(slot) == op && op.slot() == slot) {
+                cancelWaiting(op, slot);
+            }
         }
+    }
+
+    /** Cancels an op that its first attempt left waiting (on its descriptor or a timer). */
+    private void cancelWaiting(Op op, int slot) {
+        int list = lists.listOf(slot);
+        if (list == SUBMIT_A || list == SUBMIT_B || list == READY) {
+            return; // completed and submitted again, or already completing
+        }
+        if (list != SlotLists.NONE) {
+            lists.remove(slot);
+        } else if (!timers.remove(slot)) {
+            return;
+        }
+        deliver(op, -Errno.ECANCELED, 0);
     }
 
     private void start(Op op, int slot) {
@@ -402,12 +431,30 @@ public final class PollDriver implements Driver {
         }
         int list = listOf(fd, side);
         boolean alone = lists.isEmpty(list);
+        if (!alone && asksNotToWait(inFlight.get(slot))) {
+            // The head waits because the call would block: so would this one.
+            deliver(inFlight.get(slot), -Errno.EAGAIN, 0);
+            return;
+        }
         lists.append(list, slot);
         if (alone) {
             runQueue(fd, side, ALL_EVENTS);
             if (!closed && !lists.isEmpty(list)) {
                 register(fd, list);
             }
+        }
+    }
+
+    private static boolean asksNotToWait(Op op) {
+        switch (op.code()) {
+            case RECV:
+            case RECVMSG:
+            case SEND:
+            case SENDV:
+            case SENDMSG:
+                return (op.flags() & LinuxConstants.MSG_DONTWAIT) != 0;
+            default:
+                return false;
         }
     }
 
@@ -446,6 +493,11 @@ public final class PollDriver implements Driver {
                 continue;
             }
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
+            if (r == -Errno.EAGAIN && asksNotToWait(op)) {
+                lists.remove(slot);
+                deliver(op, r, 0); // io_uring too completes a MSG_DONTWAIT transfer with -EAGAIN
+                continue;
+            }
             if (r == -Errno.EAGAIN || r == -Errno.EINPROGRESS) {
                 if (op.code() == OpCode.CONNECT && r == -Errno.EINPROGRESS) {
                     connecting[slot] = true;

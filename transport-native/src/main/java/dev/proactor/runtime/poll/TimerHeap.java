@@ -2,20 +2,23 @@ package dev.proactor.runtime.poll;
 
 import java.util.Arrays;
 
-/** A binary min-heap of slots by deadline (System.nanoTime), with removal by slot for cancellation. */
-final class TimerHeap {
+/**
+ * A binary min-heap of slots by deadline (System.nanoTime), with removal by slot for cancellation. Public for
+ * the drivers that keep their own timers (poll, IOCP).
+ */
+public final class TimerHeap {
     private int[] heap = new int[16];
     private int size;
     private long[] deadline;
     private int[] indexOf;
 
-    TimerHeap(int slots) {
+    public TimerHeap(int slots) {
         deadline = new long[slots];
         indexOf = new int[slots];
         Arrays.fill(indexOf, -1);
     }
 
-    void ensureSlots(int slots) {
+    public void ensureSlots(int slots) {
         if (slots > indexOf.length) {
             int old = indexOf.length;
             int n = Math.max(slots, old * 2);
@@ -25,20 +28,20 @@ final class TimerHeap {
         }
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
-    boolean contains(int slot) {
+    public boolean contains(int slot) {
         return slot < indexOf.length && indexOf[slot] >= 0;
     }
 
     /** The earliest deadline; only when not empty. */
-    long firstDeadline() {
+    public long firstDeadline() {
         return deadline[heap[0]];
     }
 
-    void add(int slot, long deadlineNanos) {
+    public void add(int slot, long deadlineNanos) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
@@ -49,13 +52,13 @@ final class TimerHeap {
     }
 
     /** Removes and returns the slot with the earliest deadline; only when not empty. */
-    int removeFirst() {
+    public int removeFirst() {
         int slot = heap[0];
         removeAt(0);
         return slot;
     }
 
-    boolean remove(int slot) {
+    public boolean remove(int slot) {
         if (!contains(slot)) {
             return false;
         }

@@ -2,7 +2,6 @@ package dev.proactor.runtime.conformance;
 
 import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.Errno;
-import dev.proactor.runtime.ErrnoException;
 import dev.proactor.runtime.NativeBuffer;
 import dev.proactor.runtime.Op;
 import dev.proactor.runtime.linux.LibC;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,20 +30,12 @@ class FileConformanceTest {
     @TempDir
     Path dir;
 
-    private static int open(Path p, int flags) throws IOException {
-        int fd = LibC.open(p.toString(), flags | LinuxConstants.O_CLOEXEC, 0600);
-        if (fd < 0) {
-            throw ErrnoException.of("open " + p, LibC.errno());
-        }
-        return fd;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
     void readAndWriteAtOffsets(DriverKind kind) throws Exception {
         Path file = dir.resolve("offsets.bin");
         try (DriverLoop loop = DriverLoop.open(kind)) {
-            int fd = open(file, LinuxConstants.O_RDWR | LinuxConstants.O_CREAT | LinuxConstants.O_TRUNC);
+            int fd = TestFiles.create(file);
             byte[] text = "written at offset 4096".getBytes(StandardCharsets.US_ASCII);
             NativeBuffer out = NativeBuffer.allocate(text.length);
             out.buffer().put(0, text);
@@ -79,6 +69,7 @@ class FileConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
     void spliceMovesFileThroughPipeToSocket(DriverKind kind) throws Exception {
+        TestPlatform.assumeLinux("splice");
         int size = 3 << 20;
         Path file = dir.resolve("splice.bin");
         byte[] content = new byte[size];
@@ -112,7 +103,7 @@ class FileConformanceTest {
                 s.close();
             });
             Socket sock = Loopback.accept(loop, listener);
-            int fileFd = open(file, LinuxConstants.O_RDONLY);
+            int fileFd = TestFiles.openReadOnly(file);
             NativeBuffer fds = NativeBuffer.allocate(8);
             assertEquals(0, LibC.pipe2(fds.address(), LinuxConstants.O_NONBLOCK | LinuxConstants.O_CLOEXEC));
             int pipeRead = fds.buffer().getInt(0);
@@ -150,6 +141,7 @@ class FileConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
     void readOfEmptyPipeWaitsForTheWriter(DriverKind kind) throws Exception {
+        TestPlatform.assumeLinux("pipe2");
         try (DriverLoop loop = DriverLoop.open(kind)) {
             NativeBuffer fds = NativeBuffer.allocate(8);
             assertEquals(0, LibC.pipe2(fds.address(), LinuxConstants.O_NONBLOCK | LinuxConstants.O_CLOEXEC));

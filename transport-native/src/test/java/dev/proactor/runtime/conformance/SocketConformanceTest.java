@@ -219,6 +219,39 @@ class SocketConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
+    void recvWithDontWaitOnAnEmptySocketCompletesWithEagain(DriverKind kind) throws Exception {
+        try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer buf = NativeBuffer.allocate(64);
+            Op recv = new Op().prepareRecv(p.client().fd(), buf.address(), 64, LinuxConstants.MSG_DONTWAIT);
+            assertEquals(-Errno.EAGAIN, loop.call(recv), "MSG_DONTWAIT recv with nothing to read");
+            buf.buffer().put(0, (byte) 7);
+            assertEquals(1, loop.call(new Op().prepareSend(p.server().fd(), buf.address(), 1, 0)));
+            loop.runFor(Duration.ofMillis(20));
+            assertEquals(1, loop.call(recv.prepareRecv(p.client().fd(), buf.address() + 8, 8, LinuxConstants.MSG_DONTWAIT)),
+                    "MSG_DONTWAIT recv with a byte waiting");
+            assertEquals(7, buf.buffer().get(8));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
+    void cancelRightAfterSubmitStillAttemptsTheOpFirst(DriverKind kind) throws Exception {
+        try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer buf = NativeBuffer.allocate(64);
+            // A send with room in the socket buffer goes out even when cancelled before the driver ran it.
+            Op send = loop.submit(new Op().prepareSend(p.client().fd(), buf.address(), 64, 0));
+            assertTrue(loop.driver().cancel(send));
+            assertEquals(64, loop.await(send).result(), "send cancelled right after submit");
+            // A receive with nothing to read is attempted, finds nothing and is cancelled.
+            Op recv = loop.submit(new Op().prepareRecv(p.client().fd(), buf.address(), 64, 0));
+            assertTrue(loop.driver().cancel(recv));
+            assertEquals(-Errno.ECANCELED, loop.await(recv).result(), "recv cancelled right after submit");
+            assertEquals(1, loop.completionsOf(recv));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
     void connectToClosedPortIsRefused(DriverKind kind) throws Exception {
         InetSocketAddress closedPort;
         try (Socket probe = Socket.tcp(false)) {

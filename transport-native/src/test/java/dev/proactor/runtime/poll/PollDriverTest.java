@@ -1,5 +1,9 @@
 package dev.proactor.runtime.poll;
 
+import java.util.List;
+
+import java.util.ArrayList;
+
 import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
@@ -149,10 +153,19 @@ class PollDriverTest {
         loop.runFor(Duration.ofMillis(20));
         assertTrue(loop.driver().cancel(wait));
         loop.await(wait);
+        Socket c2 = Loopback.connect(loop, Loopback.addressOf(listener)); // waits in the backlog
         s1.close(); // behind the driver's back
-        c1.close();
-        Socket c2 = Loopback.connect(loop, Loopback.addressOf(listener));
+        // Earlier tests leave holes in the descriptor table: fill those below n so that accept gets n.
+        List<Integer> fillers = new ArrayList<>();
+        int f;
+        while ((f = LibC.open("/dev/null", LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC, 0)) != n) {
+            assertTrue(f >= 0 && f < n, "unexpected descriptor " + f + " while filling holes below " + n);
+            fillers.add(f);
+        }
+        LibC.close(n);
         Socket s2 = Loopback.accept(loop, listener);
+        fillers.forEach(LibC::close);
+        c1.close();
         assertEquals(n, s2.fd(), "the kernel hands out the lowest free number");
         Op recv = loop.submit(new Op().prepareRecv(s2.fd(), in.address(), 16, 0));
         loop.runFor(Duration.ofMillis(20));

@@ -13,6 +13,8 @@ import dev.proactor.runtime.linux.LinuxConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** io_uring's provided buffer rings: the kernel path is the one used here, its fallback, and its lifetime. */
 @Timeout(60)
+@EnabledOnOs(OS.LINUX)
 class UringBufferRingTest {
     private final List<UringDriver> drivers = new ArrayList<>();
     private final List<Integer> fds = new ArrayList<>();

@@ -2,6 +2,8 @@ package dev.proactor.runtime.uring;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * Every {@link UringDriverTest} again on a ring without SINGLE_ISSUER|DEFER_TASKRUN: completions then appear
  * without an io_uring_enter (task work runs at any syscall), which changes when CQEs show up.
  */
+@EnabledOnOs(OS.LINUX)
 class UringDriverCoopTaskrunTest extends UringDriverTest {
     @BeforeEach
     void withoutDeferredTaskRun() {

@@ -15,6 +15,8 @@ import dev.proactor.runtime.net.Socket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** io_uring-specific behaviour of {@link UringDriver}, against the real kernel. */
 @Timeout(60)
+@EnabledOnOs(OS.LINUX)
 class UringDriverTest {
     private static final int F_GETFD = 1;
     private static final int FD_CLOEXEC = 1;

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# Side-by-side load test of the transports: HTTP plaintext (pipelined and not) and 64-byte TCP echo.
+# Server pinned to SERVER_CPU, load (wrk -t1 / EchoLoad) pinned to LOAD_CPU; every transport's server runs
+# (idle when not measured) for the whole phase, and each round measures the transports one after another
+# in a rotated order. Prints a Markdown table of medians and ratios; everything lands in $OUT.
+#
+#   benchmarks/run.sh                                # all available transports, defaults below
+#   DURATION=5 ROUNDS=1 TRANSPORTS="nio epoll" benchmarks/run.sh
+#
+# Environment (defaults): DURATION=7 (s per measurement; the full default run takes about 15 min), WARMUP=5 (s per server per phase), ROUNDS=3,
+# TRANSPORTS (all that `--list` reports available), WORKLOADS="http-pipelined http echo",
+# HTTP_CONNS="64 256", ECHO_CONNS="64 256", PIPELINE=16, ECHO_SIZE=64, ECHO_CLIENT=epoll (the load's
+# Netty transport), ECHO_CLIENT_WARMUP=2, SERVER_CPU=0, LOAD_CPU=1, SERVER_THREADS=1, SKIP_BUILD=0,
+# SERVER_JVM_OPTS, LOAD_JVM_OPTS, BASE_PORT=18080, OUT=benchmarks/target/run-<timestamp>,
+# QUIET_PCT=10 and QUIET_TIMEOUT=60: before each measurement wait (up to QUIET_TIMEOUT s) until other
+# processes use less than QUIET_PCT % of a CPU; the CPU they took while measuring is reported per row.
+# DISTURBED_PCT=20 and ATTEMPTS=3: a measurement during which other processes took more than DISTURBED_PCT %
+# of a CPU is repeated, up to ATTEMPTS in all; the least disturbed attempt is kept.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+DURATION=${DURATION:-7}
+WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-3}
+WORKLOADS=${WORKLOADS:-"http-pipelined http echo"}
+HTTP_CONNS=${HTTP_CONNS:-"64 256"}
+ECHO_CONNS=${ECHO_CONNS:-"64 256"}
+PIPELINE=${PIPELINE:-16}
+ECHO_SIZE=${ECHO_SIZE:-64}
+ECHO_CLIENT=${ECHO_CLIENT:-epoll}
+ECHO_CLIENT_WARMUP=${ECHO_CLIENT_WARMUP:-2}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+SERVER_THREADS=${SERVER_THREADS:-1}
+SKIP_BUILD=${SKIP_BUILD:-0}
+SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled"}
+LOAD_JVM_OPTS=${LOAD_JVM_OPTS:-"-Xms256m -Xmx256m -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled"}
+BASE_PORT=${BASE_PORT:-18080}
+QUIET_PCT=${QUIET_PCT:-10}
+QUIET_TIMEOUT=${QUIET_TIMEOUT:-60}
+DISTURBED_PCT=${DISTURBED_PCT:-20}
+ATTEMPTS=${ATTEMPTS:-3}
+OUT=${OUT:-benchmarks/target/run-$(date +%Y%m%d-%H%M%S)}
+JAR=benchmarks/target/proactor-benchmarks.jar
+LUA=benchmarks/pipeline.lua
+WRK=${WRK:-wrk}
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+command -v "$WRK" >/dev/null || die "wrk not found (set WRK=/path/to/wrk)"
+command -v taskset >/dev/null || die "taskset not found (util-linux)"
+
+if [ "$SKIP_BUILD" != 1 ]; then
+  log "building: mvn -q -B -pl benchmarks -am package -DskipTests"
+  mvn -q -B -pl benchmarks -am package -DskipTests
+fi
+[ -f "$JAR" ] || die "$JAR missing"
+mkdir -p "$OUT"
+
+if [ -z "${TRANSPORTS:-}" ]; then
+  TRANSPORTS=$(java -cp "$JAR" dev.proactor.bench.BenchServer --list | awk '$2 == "available" {print $1}' | xargs)
+  java -cp "$JAR" dev.proactor.bench.BenchServer --list | grep -v ' available$' | sed 's/^/  not measured: /' >&2 || true
+fi
+read -r -a TRANSPORT_LIST <<< "$TRANSPORTS"
+[ ${#TRANSPORT_LIST[@]} -gt 0 ] || die "no transports to measure"
+
+declare -A PID PORT
+RESULTS="$OUT/results.tsv"
+: > "$RESULTS"
+
+stop_all() { # TERM every server, then wait for all of them (KILL after 10 s)
+  set +e
+  local t pid pids=()
+  for t in "${!PID[@]}"; do
+    pids+=("${PID[$t]}")
+    unset "PID[$t]"
+  done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  kill -TERM "${pids[@]}" 2>/dev/null
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 1 ] || return 0
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && log "server pid $pid ignored SIGTERM for 10 s: killing it" && kill -KILL "$pid"
+  done
+  return 0
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+cpu_ticks() { # utime + stime of a process, in clock ticks (fields after the parenthesised command name)
+  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
+machine_busy_ticks() { # all CPUs: user nice system irq softirq steal
+  awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
+}
+
+wait_quiet() { # the machine is shared: wait until other processes leave the CPUs (mostly) alone
+  local waited=0 b0 b1 pct
+  while :; do
+    b0=$(machine_busy_ticks); sleep 0.5; b1=$(machine_busy_ticks)
+    pct=$(( (b1 - b0) * 200 / CLK_TCK ))
+    [ "$pct" -le "$QUIET_PCT" ] && return 0
+    if [ "$waited" -ge "$QUIET_TIMEOUT" ]; then
+      log "other processes still use ${pct}% CPU after ${waited}s of waiting: measuring anyway (see 'other CPU')"
+      return 0
+    fi
+    [ "$waited" = 0 ] && log "other processes use ${pct}% CPU: waiting for quiet (up to ${QUIET_TIMEOUT}s)"
+    waited=$((waited + 2)); sleep 1.5
+  done
+}
+
+start_server() { # transport workload port
+  local t=$1 workload=$2 port=$3 serverlog="$OUT/server-$2-$1.log"
+  # shellcheck disable=SC2086
+  taskset -c "$SERVER_CPU" java $SERVER_JVM_OPTS -cp "$JAR" dev.proactor.bench.BenchServer \
+    --transport "$t" --workload "$workload" --port "$port" --threads "$SERVER_THREADS" >"$serverlog" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 300); do
+    if grep -qs '^READY' "$serverlog"; then
+      PID[$t]=$pid
+      PORT[$t]=$port
+      log "$(grep '^READY' "$serverlog")"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null || true
+  cat "$serverlog" >&2
+  die "server $t/$workload did not start (log: $serverlog)"
+}
+
+to_us() { # wrk latency such as 812.00us, 1.20ms, 2.00s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
+                         else if (v ~ /s$/) print n * 1000000; else print n }'
+}
+
+# wrk against one server; appends a result line. Arguments: label conns pipeline(0 = none) transport round
+measure_http() {
+  local label=$1 conns=$2 pipeline=$3 t=$4 round=$5 duration=${6:-$DURATION} record=${7:-1}
+  local pid=${PID[$t]} url="http://127.0.0.1:${PORT[$t]}/plaintext"
+  local wrklog="$OUT/wrk-$(echo "$label" | tr -c 'a-zA-Z0-9\n' '_')-$conns-$t-$round.log"
+  local args=(-t1 -c "$conns" -d "${duration}s" --latency)
+  [ "$pipeline" -gt 0 ] && args+=(-s "$LUA" "$url" -- "$pipeline") || args+=("$url")
+  local c0 c1 m0 m1 times
+  c0=$(cpu_ticks "$pid"); m0=$(machine_busy_ticks)
+  times=$( { TIMEFORMAT='%U %S %R'; time taskset -c "$LOAD_CPU" "$WRK" "${args[@]}" >"$wrklog" 2>&1; } 2>&1 )
+  c1=$(cpu_ticks "$pid"); m1=$(machine_busy_ticks)
+  [ "$record" = 1 ] || return 0
+  local requests rps p99 errors
+  requests=$(awk '/ requests in / {print $1}' "$wrklog")
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$wrklog")
+  p99=$(to_us "$(awk '$1 == "99%" {print $2}' "$wrklog")")
+  [ "$pipeline" -gt 0 ] && p99=-1 # wrk's percentiles are broken under pipelining (wg/wrk#236, #354)
+  errors=$(awk '/Socket errors:/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $NF} END {print s + 0}' "$wrklog")
+  [ -n "$requests" ] && [ "$requests" -gt 0 ] || { cat "$wrklog" >&2; die "wrk produced no requests ($wrklog)"; }
+  read -r u s r <<< "$times"
+  awk -v label="$label" -v conns="$conns" -v t="$t" -v round="$round" -v rps="$rps" -v p99="$p99" \
+      -v ticks=$((c1 - c0)) -v hz="$CLK_TCK" -v req="$requests" -v u="$u" -v s="$s" -v r="$r" -v err="$errors" \
+      -v machine=$((m1 - m0)) \
+      'BEGIN { cpu = ticks / hz; other = machine / hz - cpu - u - s; if (other < 0) other = 0;
+               printf "%s\t%s\t%s\t%s\t%.1f\t%.1f\t%.3f\t%.1f\t%.1f\t%d\t%.1f\n", label, conns, t, round,
+                      rps, p99, cpu * 1e6 / req, 100 * cpu / r, 100 * (u + s) / r, err, 100 * other / r }' \
+      >> "$RESULTS"
+}
+
+# EchoLoad against one server; appends a result line. Arguments: label conns transport round
+measure_echo() {
+  local label=$1 conns=$2 t=$3 round=$4 duration=${5:-$DURATION} record=${6:-1}
+  local echolog="$OUT/echo-$conns-$t-$round.log"
+  # shellcheck disable=SC2086
+  taskset -c "$LOAD_CPU" java $LOAD_JVM_OPTS -cp "$JAR" dev.proactor.bench.EchoLoad --transport "$ECHO_CLIENT" \
+    --port "${PORT[$t]}" --connections "$conns" --size "$ECHO_SIZE" --warmup "$ECHO_CLIENT_WARMUP" \
+    --duration "$duration" --server-pid "${PID[$t]}" >"$echolog" 2>&1 || { cat "$echolog" >&2; die "EchoLoad failed"; }
+  [ "$record" = 1 ] || return 0
+  local line
+  line=$(grep '^RESULT' "$echolog") || { cat "$echolog" >&2; die "EchoLoad printed no RESULT ($echolog)"; }
+  field() { echo "$line" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$conns" "$t" "$round" "$(field msgPerSec)" \
+    "$(field p99Us)" "$(field serverCpuUsPerMsg)" "$(field serverCpuPct)" "$(field loadCpuPct)" "$(field errors)" \
+    "$(field otherCpuPct)" >> "$RESULTS"
+}
+
+last_result() { # the line just measured, for the progress log
+  tail -n 1 "$RESULTS" | awk -F'\t' '{printf "%s/s, p99 %s us, server %s us/op (%s%% CPU), load %s%% CPU, other %s%% CPU, errors %s",
+                                        $5, $6, $7, $8, $9, $11, $10}'
+}
+
+rotated() { # the transports, starting at index $1 mod n: each round begins with a different one
+  local n=${#TRANSPORT_LIST[@]} i
+  for ((i = 0; i < n; i++)); do echo "${TRANSPORT_LIST[$(( ($1 + i) % n ))]}"; done
+}
+
+# rows: "kind label conns pipeline"
+ROWS=()
+for w in $WORKLOADS; do
+  case $w in
+    http-pipelined) for c in $HTTP_CONNS; do ROWS+=("http|HTTP plaintext, $PIPELINE pipelined per write|$c|$PIPELINE"); done ;;
+    http)           for c in $HTTP_CONNS; do ROWS+=("http|HTTP plaintext, not pipelined|$c|0"); done ;;
+    echo)           for c in $ECHO_CONNS; do ROWS+=("echo|TCP echo, $ECHO_SIZE-byte ping-pong|$c|0"); done ;;
+    *) die "unknown workload '$w' (http-pipelined, http, echo)" ;;
+  esac
+done
+
+total=$(( ${#ROWS[@]} * ROUNDS * ${#TRANSPORT_LIST[@]} ))
+done_count=0
+started=$(date +%s)
+for phase in http echo; do
+  phase_rows=()
+  for row in "${ROWS[@]}"; do [ "${row%%|*}" = "$phase" ] && phase_rows+=("$row"); done
+  [ ${#phase_rows[@]} -gt 0 ] || continue
+
+  port=$BASE_PORT
+  [ "$phase" = echo ] && port=$((BASE_PORT + 100))
+  for t in "${TRANSPORT_LIST[@]}"; do
+    start_server "$t" "$phase" "$port"
+    port=$((port + 1))
+  done
+  for t in "${TRANSPORT_LIST[@]}"; do
+    wait_quiet
+    log "warming up $t ($phase, ${WARMUP}s)"
+    if [ "$phase" = http ]; then
+      measure_http warmup 256 "$PIPELINE" "$t" 0 "$WARMUP" 0
+      measure_http warmup 64 0 "$t" 0 2 0
+    else
+      measure_echo warmup 256 "$t" 0 "$WARMUP" 0
+    fi
+  done
+
+  for row in "${phase_rows[@]}"; do
+    IFS='|' read -r kind label conns pipeline <<< "$row"
+    for ((round = 1; round <= ROUNDS; round++)); do
+      while read -r t; do
+        : > "$OUT/attempts.tsv"
+        for ((attempt = 1; attempt <= ATTEMPTS; attempt++)); do
+          wait_quiet
+          if [ "$kind" = http ]; then
+            measure_http "$label" "$conns" "$pipeline" "$t" "$round"
+          else
+            measure_echo "$label" "$conns" "$t" "$round"
+          fi
+          tail -n 1 "$RESULTS" >> "$OUT/attempts.tsv"
+          sed -i '$d' "$RESULTS"
+          other=$(tail -n 1 "$OUT/attempts.tsv" | cut -f11)
+          awk -v o="$other" -v max="$DISTURBED_PCT" 'BEGIN { exit !(o <= max) }' && break
+          [ "$attempt" -lt "$ATTEMPTS" ] && log "$t disturbed (other processes took ${other}% CPU): measuring again"
+        done
+        sort -t $'\t' -k11,11g "$OUT/attempts.tsv" | head -n 1 >> "$RESULTS"
+        done_count=$((done_count + 1))
+        log "[$done_count/$total] $label, $conns conns, round $round, $t: $(last_result)"
+      done < <(rotated $((round - 1)))
+    done
+  done
+  stop_all
+done
+
+{
+  echo "# Proactor benchmark run $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo "Command: \`DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS TRANSPORTS=\"$TRANSPORTS\" benchmarks/run.sh\`"
+  echo
+  echo "Host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), Linux $(uname -r);" \
+       "$(java -version 2>&1 | head -1); server on CPU $SERVER_CPU with $SERVER_THREADS event loop thread(s)," \
+       "load on CPU $LOAD_CPU (wrk -t1; EchoLoad on Netty $ECHO_CLIENT); ${DURATION}s per measurement," \
+       "median of $ROUNDS rounds; wall time $(( $(date +%s) - started ))s."
+  echo "Server CPU = utime+stime of the whole server JVM over the measured interval, divided by requests."
+  echo
+  java -cp "$JAR" dev.proactor.bench.Report "$RESULTS"
+} > "$OUT/results.md"
+cat "$OUT/results.md"
+log "raw results: $RESULTS, logs in $OUT"

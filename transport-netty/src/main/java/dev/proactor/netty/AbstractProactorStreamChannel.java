@@ -1,0 +1,818 @@
+package dev.proactor.netty;
+
+import java.nio.channels.NotYetConnectedException;
+
+import dev.proactor.runtime.DriverKind;
+
+import dev.proactor.runtime.Completion;
+import dev.proactor.runtime.Errno;
+import dev.proactor.runtime.ErrnoException;
+import dev.proactor.runtime.NativeBuffer;
+import dev.proactor.runtime.Op;
+import dev.proactor.runtime.linux.LinuxConstants;
+import dev.proactor.runtime.net.Socket;
+import dev.proactor.runtime.net.SocketAddresses;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.FileRegion;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.PromiseNotifier;
+import io.netty.util.internal.StringUtil;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connected stream socket (TCP, or a Unix domain stream socket) on the Proactor transport.
+ *
+ * <p>One read op, one write op and one connect op, each reused for the life of the channel. The ByteBuf a
+ * receive writes into is held by the channel until that receive completes; the ByteBufs being sent stay in the
+ * {@link ChannelOutboundBuffer} (and so stay referenced) until the send completes, and only then are they
+ * removed by the number of bytes the kernel reports. Only one send is in flight at a time.
+ */
+public abstract class AbstractProactorStreamChannel extends AbstractProactorChannel implements DuplexChannel {
+    private static final int IOVEC_SIZE = 16;
+    private static final int MIN_IOVECS = 8;
+    /** Linux's IOV_MAX. */
+    private static final int MAX_IOVECS = 1024;
+    /** A send's result is an int: never ask for more. */
+    private static final long MAX_BYTES_PER_WRITE = Integer.MAX_VALUE;
+    private static final int SEND_FLAGS = LinuxConstants.MSG_NOSIGNAL;
+    private static final int ECANCELED = -Errno.ECANCELED;
+    private static final int EAGAIN = -Errno.EAGAIN;
+
+    private final Op readOp = new Op();
+    private final Op writeOp = new Op();
+    private final Op connectOp = new Op();
+    private final ProactorIoOps readOps = new ProactorIoOps(readOp);
+    private final ProactorIoOps writeOps = new ProactorIoOps(writeOp);
+    private final ProactorIoOps connectOps = new ProactorIoOps(connectOp);
+
+    /** The buffer the receive in flight writes into; owned by the channel until that receive completes. */
+    private ByteBuf readBuffer;
+    /** iovecs of the gathering send in flight; grown on demand, up to {@link #MAX_IOVECS}. */
+    private NativeBuffer iovecs;
+    /** The peer address the connect in flight reads. */
+    private NativeBuffer sockaddr;
+    private final IovecCollector iovecCollector = new IovecCollector();
+
+    private boolean readPending;
+    private boolean inReadComplete;
+    private boolean readLoopHasData;
+    private boolean eof;
+    private boolean inputClosedSeenErrorOnRead;
+    private boolean inWriteComplete;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private ChannelPromise pendingShutdownOutput;
+
+    private ChannelPromise connectPromise;
+    private ScheduledFuture<?> connectTimeoutFuture;
+    private SocketAddress requestedRemoteAddress;
+
+    /** Sends FileRegions; created with the first one. */
+    private FileRegionWriter fileRegions;
+    /** Bytes the kernel took from SEND/SENDV ops of ByteBufs (tests tell copies from splices with it). */
+    long sentBytes;
+
+    AbstractProactorStreamChannel(Channel parent, Socket socket, boolean active) {
+        super(parent, socket, active);
+    }
+
+    @Override
+    public abstract DuplexChannelConfig config();
+
+    // ---- shutdown -------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean isInputShutdown() {
+        return inputShutdown || !isActive();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return outputShutdown || !isActive();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return inputShutdown && outputShutdown || !isActive();
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        runOnLoop(() -> {
+            try {
+                requireConnected();
+                socket.shutdown(LinuxConstants.SHUT_RD);
+                inputShutdown = true;
+                promise.setSuccess();
+            } catch (Throwable t) {
+                promise.setFailure(t);
+            }
+        });
+        return promise;
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        runOnLoop(() -> shutdownOutputOnLoop(promise));
+        return promise;
+    }
+
+    private void shutdownOutputOnLoop(ChannelPromise promise) {
+        if (isAnyWriteInFlight() || inWriteComplete) {
+            // The ByteBufs of the send in flight must stay alive until it completes: Netty's shutdownOutput
+            // releases the outbound buffer, so it runs after the (cancelled) send's completion. Likewise when a
+            // write listener asks while that completion is still removing what the send wrote.
+            if (pendingShutdownOutput != null) {
+                pendingShutdownOutput.addListener(new PromiseNotifier<>(false, promise));
+            } else {
+                pendingShutdownOutput = promise;
+                cancelWrites();
+            }
+            return;
+        }
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            FileRegionWriter w = fileRegions;
+            if (w != null) {
+                // No op is in flight any more (close waited for them): the region's file and the pipe may go.
+                w.finishRegion();
+                w.closePipe();
+            }
+        }
+    }
+
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        requireConnected();
+        socket.shutdown(LinuxConstants.SHUT_WR);
+        outputShutdown = true;
+    }
+
+    // shutdown(2) of an unconnected socket fails with ENOTCONN, which Socket.shutdown ignores (a reset peer
+    // causes it too); before connect, NIO and epoll fail the shutdown, so this does.
+    private void requireConnected() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!isActive()) {
+            throw new NotYetConnectedException();
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture output = shutdownOutput();
+        output.addListener((ChannelFutureListener) f -> {
+            ChannelFuture input = shutdownInput();
+            input.addListener((ChannelFutureListener) g -> {
+                Throwable cause = f.cause() != null ? f.cause() : g.cause();
+                if (cause != null) {
+                    promise.setFailure(cause);
+                } else {
+                    promise.setSuccess();
+                }
+            });
+        });
+        return promise;
+    }
+
+    // ---- reading --------------------------------------------------------------------------------------------
+
+    @Override
+    protected void doBeginRead() {
+        if (eof || inputClosedSeenErrorOnRead) {
+            return;
+        }
+        readPending = true;
+        if (!active || readOp.isInFlight() || inReadComplete || isClosing()) {
+            // Starts when connected, when the receive in flight completes, or after channelReadComplete.
+            return;
+        }
+        startReadLoop();
+    }
+
+    void autoReadCleared() {
+        if (!isRegistered()) {
+            return;
+        }
+        runOnLoop(() -> {
+            if (config().isAutoRead()) {
+                // Turned on again (from the event loop) before this task ran: the read it asked for stands.
+                return;
+            }
+            readPending = false;
+            // Stop waiting for data nobody asked for; if data came first, the completion still delivers it.
+            cancel(readOps);
+        });
+    }
+
+    private void startReadLoop() {
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        handle.reset(config());
+        readLoopHasData = false;
+        submitReceive(handle, 0);
+    }
+
+    /**
+     * @param msgFlags 0 for the first receive of a read loop (waits for data); MSG_DONTWAIT for the next ones,
+     *                 which are only made when data is known to be waiting (-EAGAIN then ends the loop)
+     */
+    private void submitReceive(RecvByteBufAllocator.Handle handle, int msgFlags) {
+        ByteBufAllocator alloc = config().getAllocator();
+        ByteBuf buf = handle.allocate(alloc);
+        if (!DirectBuffers.hasAddress(buf)) {
+            int capacity = Math.max(buf.writableBytes(), 1);
+            buf.release();
+            buf = alloc.directBuffer(capacity);
+        }
+        readOp.prepareRecv(socket.fd(), DirectBuffers.address(buf, buf.writerIndex()), buf.writableBytes(), msgFlags);
+        readBuffer = buf;
+        if (!submit(readOps)) {
+            readBuffer = null;
+            buf.release();
+        }
+    }
+
+    private void readComplete(int res, int flags) {
+        ByteBuf buf = readBuffer;
+        readBuffer = null;
+        if (isClosing() || !isOpen()) {
+            // Closing: the data (if any) is dropped, as a synchronous close would have dropped it.
+            ReferenceCountUtil.safeRelease(buf);
+            return;
+        }
+        // read() from a handler while this runs only marks the read pending; the next loop starts below.
+        inReadComplete = true;
+        try {
+            readComplete0(buf, res, flags);
+        } finally {
+            inReadComplete = false;
+        }
+        if (readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
+            startReadLoop();
+        }
+    }
+
+    private void readComplete0(ByteBuf buf, int res, int flags) {
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        ChannelPipeline pipeline = pipeline();
+        if (res > 0) {
+            handle.attemptedBytesRead(buf.writableBytes());
+            buf.writerIndex(buf.writerIndex() + res);
+            handle.lastBytesRead(res);
+            handle.incMessagesRead(1);
+            readPending = false;
+            readLoopHasData = true;
+            pipeline.fireChannelRead(buf);
+            // Read on in this loop only when more data may be waiting: io_uring says so (SOCK_NONEMPTY); the poll
+            // driver cannot, so a filled buffer counts, as in NIO (the MSG_DONTWAIT receive then ends the loop
+            // with EAGAIN if it was wrong). A receive that waits would hold back the due channelReadComplete.
+            boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0
+                    || (driverKind() != DriverKind.IO_URING && res == handle.attemptedBytesRead());
+            if (moreData && handle.continueReading() && active && !isClosing() && !eof) {
+                submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
+            } else {
+                endReadLoop(handle);
+            }
+            return;
+        }
+        buf.release();
+        if (res == 0) {
+            handle.lastBytesRead(-1);
+            eof = true;
+            endReadLoop(handle);
+            shutdownInputAfterRead(true);
+        } else if (res == EAGAIN) {
+            handle.lastBytesRead(0);
+            endReadLoop(handle);
+        } else if (res == ECANCELED) {
+            // Cancelled because AUTO_READ was turned off: end the loop if it delivered anything.
+            if (readLoopHasData) {
+                endReadLoop(handle);
+            }
+        } else {
+            eof = true;
+            endReadLoop(handle);
+            pipeline.fireExceptionCaught(ErrnoException.of("recv", res));
+            shutdownInputAfterRead(false);
+        }
+    }
+
+    private void endReadLoop(RecvByteBufAllocator.Handle handle) {
+        handle.readComplete();
+        pipeline().fireChannelReadComplete();
+    }
+
+    /** EOF or a read error: half-close if allowed, else close. Mirrors the epoll transport. */
+    private void shutdownInputAfterRead(boolean allDataRead) {
+        if (!inputShutdown) {
+            if (config().isAllowHalfClosure()) {
+                try {
+                    socket.shutdown(LinuxConstants.SHUT_RD);
+                    inputShutdown = true;
+                } catch (IOException e) {
+                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                    unsafe().close(unsafe().voidPromise());
+                    return;
+                }
+                pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            } else {
+                inputClosedSeenErrorOnRead = true;
+                unsafe().close(unsafe().voidPromise());
+                return;
+            }
+        }
+        if (allDataRead && !inputClosedSeenErrorOnRead) {
+            inputClosedSeenErrorOnRead = true;
+            pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+        }
+    }
+
+    // ---- writing --------------------------------------------------------------------------------------------
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf) {
+            ByteBuf buf = (ByteBuf) msg;
+            if (DirectBuffers.hasAddress(buf)) {
+                return buf;
+            }
+            // Heap or composite: copy to one direct buffer the kernel can read in place while the send is in flight.
+            int readable = buf.readableBytes();
+            ByteBuf direct = config().getAllocator().directBuffer(readable);
+            try {
+                direct.writeBytes(buf, buf.readerIndex(), readable);
+            } catch (Throwable t) {
+                direct.release();
+                throw t;
+            }
+            ReferenceCountUtil.safeRelease(buf);
+            return direct;
+        }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        return filterOtherMessage(msg);
+    }
+
+    /** A message other than a ByteBuf or FileRegion: the subclass accepts it (returns it) or throws. */
+    Object filterOtherMessage(Object msg) {
+        throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
+                + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
+                + StringUtil.simpleClassName(FileRegion.class) + ")");
+    }
+
+    /** Submits the write of a message accepted by {@link #filterOtherMessage}; its completion ends with {@link #afterWriteCompletion}. */
+    void writeOther(ChannelOutboundBuffer in, Object msg) throws Exception {
+        throw new UnsupportedOperationException(StringUtil.simpleClassName(msg));
+    }
+
+    /** Whether a write op of the subclass is in flight. */
+    boolean isOtherWriteInFlight() {
+        return false;
+    }
+
+    /** Cancels the subclass's write ops (once attempted). */
+    void cancelOtherWrites() {
+    }
+
+    private boolean isAnyWriteInFlight() {
+        return writeOp.isInFlight() || fileRegions != null && fileRegions.isInFlight() || isOtherWriteInFlight();
+    }
+
+    private void cancelWrites() {
+        cancelAfterAttempt(writeOps);
+        if (fileRegions != null) {
+            fileRegions.cancel();
+        }
+        cancelOtherWrites();
+    }
+
+    /** Called by flush0 only when no send is in flight (see {@link StreamUnsafe#flush0()}). */
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        Object msg;
+        for (;;) {
+            msg = in.current();
+            if (msg == null) {
+                return;
+            }
+            if (msg instanceof FileRegion) {
+                FileRegion region = (FileRegion) msg;
+                if (region.count() == 0) {
+                    in.remove();
+                    continue;
+                }
+                if (writeFileRegion(in, region)) {
+                    return;
+                }
+                continue; // it was complete already
+            }
+            if (!(msg instanceof ByteBuf)) {
+                writeOther(in, msg);
+                return;
+            }
+            if (((ByteBuf) msg).isReadable()) {
+                break;
+            }
+            in.remove();
+        }
+        int fd = socket.fd();
+        if (in.size() > 1) {
+            int count = collectIovecs(in);
+            if (count > 1) {
+                writeOp.prepareSendv(fd, iovecs.address(), count, SEND_FLAGS);
+                submit(writeOps);
+                return;
+            }
+        }
+        ByteBuf buf = (ByteBuf) msg;
+        writeOp.prepareSend(fd, DirectBuffers.address(buf, buf.readerIndex()), buf.readableBytes(), SEND_FLAGS);
+        submit(writeOps);
+    }
+
+    /** Starts sending {@code region}; false if it was complete already (and is removed). */
+    private boolean writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws IOException {
+        if (fileRegions == null) {
+            fileRegions = new FileRegionWriter(this);
+        }
+        try {
+            return fileRegions.write(in, region);
+        } catch (IOException | RuntimeException e) {
+            fileRegions.failed();
+            throw e;
+        }
+    }
+
+    private void fileRegionComplete(Op op, int res) {
+        if (isClosing()) {
+            return; // the region fails with the outbound buffer; the pipe is closed with the channel
+        }
+        inWriteComplete = true;
+        try {
+            fileRegions.complete(op, res, unsafe().outboundBuffer());
+        } catch (IOException | RuntimeException e) {
+            fileRegions.failed();
+            inWriteComplete = false;
+            ((StreamUnsafe) unsafe()).writeFailed(e instanceof IOException ? (IOException) e : new IOException(e));
+            return;
+        } finally {
+            inWriteComplete = false;
+        }
+        if (!isAnyWriteInFlight()) {
+            afterWriteCompletion();
+        }
+    }
+
+    /** FileRegion send counters of this channel: {splice ops, bytes spliced into the socket, bytes copied and sent}. */
+    long[] fileRegionCounters() {
+        FileRegionWriter w = fileRegions;
+        return w == null ? new long[3] : new long[] {w.spliceOps, w.splicedBytes, w.copiedBytes};
+    }
+
+    private int collectIovecs(ChannelOutboundBuffer in) {
+        int max = Math.min(MAX_IOVECS, Math.max(2, maxMessagesPerWrite()));
+        int wanted = Math.min(in.size(), max);
+        if (iovecs == null || iovecs.size() < wanted * IOVEC_SIZE) {
+            // Never while a send is in flight: this runs only when none is.
+            int n = Math.max(MIN_IOVECS, Integer.highestOneBit(wanted - 1) << 1);
+            iovecs = NativeBuffer.allocate(Math.min(n, MAX_IOVECS) * IOVEC_SIZE);
+        }
+        IovecCollector c = iovecCollector;
+        c.start(iovecs.buffer(), Math.min(wanted, iovecs.size() / IOVEC_SIZE));
+        try {
+            in.forEachFlushedMessage(c);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return c.count;
+    }
+
+    /** Fills the iovec array from the flushed messages; reused, so a gathering send allocates nothing. */
+    private static final class IovecCollector implements ChannelOutboundBuffer.MessageProcessor {
+        private ByteBuffer iov;
+        private int max;
+        int count;
+        private long bytes;
+
+        void start(ByteBuffer iov, int max) {
+            this.iov = iov;
+            this.max = max;
+            this.count = 0;
+            this.bytes = 0;
+        }
+
+        @Override
+        public boolean processMessage(Object msg) {
+            if (!(msg instanceof ByteBuf)) {
+                return false;
+            }
+            ByteBuf buf = (ByteBuf) msg;
+            int n = buf.readableBytes();
+            if (n == 0) {
+                return true;
+            }
+            if (bytes + n > MAX_BYTES_PER_WRITE) {
+                return false;
+            }
+            int off = count * IOVEC_SIZE;
+            iov.putLong(off, DirectBuffers.address(buf, buf.readerIndex()));
+            iov.putLong(off + 8, n);
+            count++;
+            bytes += n;
+            return count < max;
+        }
+    }
+
+    private void writeComplete(int res) {
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (res > 0 && in != null) {
+            sentBytes += res;
+            // The kernel is done with these bytes: only now may their ByteBufs be released.
+            inWriteComplete = true;
+            try {
+                in.removeBytes(res);
+            } finally {
+                inWriteComplete = false;
+            }
+        } else if (res < 0 && res != ECANCELED && res != EAGAIN && !isClosing()) {
+            ((StreamUnsafe) unsafe()).writeFailed(ErrnoException.of("send", res));
+            return;
+        }
+        afterWriteCompletion();
+    }
+
+    /** After a write op's completion: a pending shutdownOutput runs now, else the next write starts. */
+    final void afterWriteCompletion() {
+        ChannelPromise shutdown = pendingShutdownOutput;
+        if (shutdown != null) {
+            if (isAnyWriteInFlight()) {
+                return;
+            }
+            pendingShutdownOutput = null;
+            ((AbstractUnsafe) unsafe()).shutdownOutput(shutdown);
+            return;
+        }
+        if (!isClosing()) {
+            ((StreamUnsafe) unsafe()).flush0();
+        }
+    }
+
+    // ---- connecting -----------------------------------------------------------------------------------------
+
+    private void connectComplete(int res) {
+        ChannelPromise promise = connectPromise;
+        connectPromise = null;
+        cancelConnectTimeout();
+        if (promise == null || res == ECANCELED) {
+            // Timed out, cancelled or closed: the promise was failed already.
+            return;
+        }
+        if (res < 0) {
+            promise.tryFailure(((StreamUnsafe) unsafe()).annotate(ErrnoException.of("connect", res), requestedRemoteAddress));
+            ((StreamUnsafe) unsafe()).closeIfClosed0();
+            return;
+        }
+        boolean wasActive = active;
+        active = true;
+        cacheLocalAddress();
+        remote = remoteAfterConnect(requestedRemoteAddress);
+        boolean promiseSet = promise.trySuccess();
+        if (!wasActive) {
+            pipeline().fireChannelActive();
+        }
+        if (!promiseSet) {
+            // The user cancelled the connect attempt.
+            unsafe().close(unsafe().voidPromise());
+        } else if (readPending && !readOp.isInFlight() && !isClosing()) {
+            startReadLoop();
+        }
+    }
+
+    /** The peer's address once connected to {@code requestedRemoteAddress}, keeping the host name the user gave. */
+    SocketAddress remoteAfterConnect(SocketAddress requestedRemoteAddress) {
+        InetSocketAddress actual;
+        try {
+            actual = (InetSocketAddress) socket.remoteAddress();
+        } catch (IOException e) {
+            return requestedRemoteAddress;
+        }
+        if (actual == null) {
+            return requestedRemoteAddress;
+        }
+        if (requestedRemoteAddress instanceof InetSocketAddress) {
+            InetSocketAddress req = (InetSocketAddress) requestedRemoteAddress;
+            try {
+                return new InetSocketAddress(InetAddress.getByAddress(req.getHostString(), actual.getAddress().getAddress()),
+                        actual.getPort());
+            } catch (IOException ignore) {
+                // fall through
+            }
+        }
+        return actual;
+    }
+
+    /** The address the runtime understands for one the user gave (a DomainSocketAddress becomes a UnixDomainSocketAddress). */
+    SocketAddress nativeAddress(SocketAddress address) {
+        return address;
+    }
+
+    private void connectTimedOut() {
+        ChannelPromise promise = connectPromise;
+        if (promise != null && !promise.isDone()
+                && promise.tryFailure(new ConnectTimeoutException("connection timed out after "
+                + config().getConnectTimeoutMillis() + " ms: " + requestedRemoteAddress))) {
+            unsafe().close(unsafe().voidPromise());
+        }
+    }
+
+    private void cancelConnectTimeout() {
+        ScheduledFuture<?> f = connectTimeoutFuture;
+        if (f != null) {
+            connectTimeoutFuture = null;
+            f.cancel(false);
+        }
+    }
+
+    /** Whether a receive is in flight (the kernel may be writing the read buffer). Event loop only. */
+    boolean isReadInFlight() {
+        return readOp.isInFlight();
+    }
+
+    /** Whether a send is in flight (the kernel may be reading the outbound ByteBufs). Event loop only. */
+    boolean isWriteInFlight() {
+        return writeOp.isInFlight();
+    }
+
+    class StreamUnsafe extends AbstractProactorUnsafe {
+
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            // The promise stays cancellable, as with NIO and epoll: cancelling it closes the channel.
+            if (promise.isDone() || !ensureOpen(promise)) {
+                return;
+            }
+            try {
+                if (isClosing()) {
+                    throw new ClosedChannelException();
+                }
+                if (connectPromise != null) {
+                    throw new ConnectionPendingException();
+                }
+                if (active || remote != null) {
+                    throw new AlreadyConnectedException();
+                }
+                checkResolvable(remoteAddress);
+                checkResolvable(localAddress);
+                if (localAddress != null) {
+                    socket.bind(nativeAddress(localAddress));
+                }
+                if (sockaddr == null) {
+                    sockaddr = NativeBuffer.allocate(SocketAddresses.STORAGE_SIZE);
+                }
+                int len = socket.encode(nativeAddress(remoteAddress), sockaddr.buffer(), 0);
+                connectOp.prepareConnect(socket.fd(), sockaddr.address(), len);
+                if (!submit(connectOps)) {
+                    throw new ClosedChannelException();
+                }
+            } catch (Throwable t) {
+                promise.tryFailure(annotate(t, remoteAddress));
+                closeIfClosed();
+                return;
+            }
+            connectPromise = promise;
+            promise.addListener((ChannelFutureListener) f -> {
+                if (f.isCancelled() && connectPromise == f) {
+                    connectPromise = null;
+                    cancelConnectTimeout();
+                    close(voidPromise());
+                }
+            });
+            requestedRemoteAddress = remoteAddress;
+            int timeoutMillis = config().getConnectTimeoutMillis();
+            if (timeoutMillis > 0) {
+                connectTimeoutFuture = eventLoop().schedule(AbstractProactorStreamChannel.this::connectTimedOut,
+                        timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        Throwable annotate(Throwable t, SocketAddress remoteAddress) {
+            return annotateConnectException(t, remoteAddress);
+        }
+
+        void closeIfClosed0() {
+            closeIfClosed();
+        }
+
+        void writeFailed(IOException e) {
+            handleWriteError(e);
+        }
+
+        @Override
+        protected void flush0() {
+            // One send at a time, and never while Netty is completing the last one (removeBytes may re-enter).
+            if (isAnyWriteInFlight() || inWriteComplete || isClosing() || pendingShutdownOutput != null) {
+                return;
+            }
+            super.flush0();
+        }
+
+        @Override
+        void complete(Op op, int result, int flags) {
+            if (op == readOp) {
+                readComplete(result, flags);
+            } else if (op == writeOp) {
+                writeComplete(result);
+            } else if (op == connectOp) {
+                connectComplete(result);
+            } else if (fileRegions != null && fileRegions.owns(op)) {
+                fileRegionComplete(op, result);
+            }
+        }
+
+        @Override
+        boolean hasOpsInFlight() {
+            // inWriteComplete: a write listener's close waits until the completion has removed all the send wrote.
+            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight() || inWriteComplete;
+        }
+
+        @Override
+        void cancelOps() {
+            cancel(readOps);
+            // What the socket can take at once is still sent, as with a synchronous write before close.
+            cancelWrites();
+            cancel(connectOps);
+        }
+
+        @Override
+        void closeStarted() {
+            ChannelPromise promise = connectPromise;
+            if (promise != null) {
+                connectPromise = null;
+                promise.tryFailure(new ClosedChannelException());
+            }
+            cancelConnectTimeout();
+        }
+
+        @Override
+        void releaseAfterDriverClose() {
+            ByteBuf buf = readBuffer;
+            if (buf != null) {
+                readBuffer = null;
+                buf.release();
+            }
+            if (!isOpen()) {
+                iovecs = null;
+                sockaddr = null;
+                if (fileRegions != null) {
+                    fileRegions.finishRegion();
+                    fileRegions.closePipe();
+                }
+            }
+        }
+    }
+}
