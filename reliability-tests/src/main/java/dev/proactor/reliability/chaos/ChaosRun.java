@@ -56,7 +56,7 @@ public final class ChaosRun {
 
     private final ChaosStats stats = new ChaosStats();
     private final RecordingThreadFactory threads = new RecordingThreadFactory("chaos");
-    private final Map<Channel, ClientChaosHandler> open = new ConcurrentHashMap<>();
+    private final Map<Channel, Connection> open = new ConcurrentHashMap<>();
     private final List<EventLoopGroup> groups = new ArrayList<>();
     private ScheduledExecutorService foreign;
     private volatile boolean stopping;
@@ -234,16 +234,13 @@ public final class ChaosRun {
             return;
         }
         Channel ch = f.channel();
-        open.put(ch, handler);
-        ch.closeFuture().addListener(x -> {
-            open.remove(ch);
-            release.run();
-        });
+        Connection c = new Connection(handler, f, release);
+        open.put(ch, c);
+        ch.closeFuture().addListener(x -> c.ended(ch));
         f.addListener(x -> {
             if (!x.isSuccess()) {
                 stats.connectFailures.increment();
-                open.remove(ch);
-                release.run();
+                c.ended(ch);
             }
         });
         if (scenario == ClientScenario.CONNECT_THEN_CLOSE) {
@@ -255,12 +252,40 @@ public final class ChaosRun {
         }
     }
 
+    /** A connection in flight: what ends it (its close, or a failed connect) gives its permit back. */
+    private final class Connection {
+        final ClientChaosHandler handler;
+        final ChannelFuture connect;
+        final Runnable release;
+
+        Connection(ClientChaosHandler handler, ChannelFuture connect, Runnable release) {
+            this.handler = handler;
+            this.connect = connect;
+            this.release = release;
+        }
+
+        void ended(Channel ch) {
+            open.remove(ch);
+            release.run();
+        }
+
+        /**
+         * Whether it ended without its listeners being told: a future of a channel whose event loop has terminated
+         * cannot run listeners (Netty logs "Failed to submit a listener notification task").
+         */
+        boolean endedSilently(Channel ch) {
+            return ch.closeFuture().isDone() || connect.isDone() && !connect.isSuccess();
+        }
+    }
+
     private void findStuck() {
         long now = System.nanoTime();
-        open.forEach((ch, h) -> {
-            if (now - h.startNanos > STUCK_NANOS && open.remove(ch) != null) {
+        open.forEach((ch, c) -> {
+            if (c.endedSilently(ch)) {
+                c.ended(ch);
+            } else if (now - c.handler.startNanos > STUCK_NANOS && open.remove(ch) != null) {
                 stats.stuck.increment();
-                stats.sample("stuck: " + h.describe(ch));
+                stats.sample("stuck: " + c.handler.describe(ch));
                 ch.close();
             }
         });
@@ -270,11 +295,16 @@ public final class ChaosRun {
         long deadline = System.nanoTime() + STUCK_NANOS;
         while (!open.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
+            open.forEach((ch, c) -> {
+                if (c.endedSilently(ch)) {
+                    c.ended(ch);
+                }
+            });
         }
         findStuck();
-        open.forEach((ch, h) -> {
+        open.forEach((ch, c) -> {
             stats.stuck.increment();
-            stats.sample("still open at the end: " + h.describe(ch));
+            stats.sample("still open at the end: " + c.handler.describe(ch));
             ch.close();
         });
     }

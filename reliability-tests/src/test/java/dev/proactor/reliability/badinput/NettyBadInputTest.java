@@ -49,8 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Netty-facing API given nulls, negative sizes, closed channels, unsupported options and wrong types: a clear
  * exception (or Netty's documented answer: {@code false} from setOption for an option the channel does not
  * know), no corrupted state (the same channel, or the same event loop, still echoes afterwards), nothing leaked
- * (every buffer handed in is released exactly once, no descriptor left open). Datagram channels are not on main
- * yet: oversized datagrams are not covered here.
+ * (every buffer handed in is released exactly once, no descriptor left open). Oversized datagrams (EMSGSIZE, the
+ * buffer released, the channel going on) are transport-netty's DatagramSemanticsTest.
  */
 class NettyBadInputTest {
     private final CheckingByteBufAllocator alloc = CheckingByteBufAllocator.pooled(0);
