@@ -1,5 +1,6 @@
 package dev.proactor.runtime.iocp;
 
+import dev.proactor.runtime.OwnerThread;
 import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.Completion;
@@ -610,11 +611,7 @@ public final class IocpDriver implements Driver {
     }
 
     private void checkOwner() {
-        Thread current = Thread.currentThread();
-        if (current != owner) {
-            throw new IllegalStateException("IOCP driver belongs to thread '" + owner.getName()
-                    + "' but was called from thread '" + current.getName() + "'");
-        }
+        OwnerThread.check(owner, "IOCP");
     }
 
     /** Packets dequeued for this driver's own pending calls. */

@@ -1,5 +1,6 @@
 package dev.proactor.runtime.poll;
 
+import dev.proactor.runtime.OwnerThread;
 import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.CompletionHandler;
@@ -177,10 +178,7 @@ public final class PollDriver implements Driver {
     }
 
     private void checkOwner() {
-        if (Thread.currentThread() != owner) {
-            throw new IllegalStateException("poll driver used from " + Thread.currentThread().getName()
-                    + "; it belongs to " + owner.getName());
-        }
+        OwnerThread.check(owner, "poll");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.proactor.runtime.uring;
 
+import dev.proactor.runtime.OwnerThread;
 import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.Completion;
@@ -663,11 +664,7 @@ public final class UringDriver implements Driver {
     }
 
     private void checkOwner() {
-        Thread current = Thread.currentThread();
-        if (current != owner) {
-            throw new IllegalStateException("io_uring driver belongs to thread '" + owner.getName()
-                    + "' but was called from thread '" + current.getName() + "'");
-        }
+        OwnerThread.check(owner, "io_uring");
     }
 
     /** io_uring_enter calls made so far. */
