@@ -27,6 +27,7 @@ public final class Op {
     private long offset2 = NO_OFFSET;
     private int bufferGroup = -1;
     private boolean multishot;
+    private boolean pollFirst;
     private Object attachment;
     private Owner owner;
 
@@ -57,6 +58,7 @@ public final class Op {
         this.offset2 = NO_OFFSET;
         this.bufferGroup = -1;
         this.multishot = false;
+        this.pollFirst = false;
         return this;
     }
 
@@ -127,6 +129,28 @@ public final class Op {
         set(OpCode.RECV_PROVIDED, fd, 0, 0, NO_OFFSET, msgFlags);
         this.bufferGroup = groupId;
         return this;
+    }
+
+    /**
+     * A hint for the RECV just prepared: the caller knows the socket had nothing left to read when its last
+     * receive returned (a stream socket's receive that filled less than its buffer, or -EAGAIN), so the driver may
+     * wait for readiness before the first attempt instead of making a call that would fail with EAGAIN (io_uring:
+     * IORING_RECVSEND_POLL_FIRST; the poll driver: no recv until the descriptor is reported readable again, and only
+     * when its own last receive on that socket came back short or with EAGAIN). Only for stream sockets: for them a
+     * short receive means the queue was empty, and data that arrives later is reported as a new readiness event.
+     */
+    public Op pollFirst() {
+        checkIdle();
+        if (code != OpCode.RECV) {
+            throw new IllegalStateException("pollFirst applies to RECV, not " + code);
+        }
+        this.pollFirst = true;
+        return this;
+    }
+
+    /** Whether {@link #pollFirst()} was asked for since the last prepare. */
+    public boolean isPollFirst() {
+        return pollFirst;
     }
 
     public Op prepareSend(int fd, long buffer, int length, int msgFlags) {

@@ -79,6 +79,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private boolean readPending;
     private boolean inReadComplete;
     private boolean readLoopHasData;
+    /** The last receive left nothing to read (short, EAGAIN, or no SOCK_NONEMPTY): the next one may poll first. */
+    private boolean lastReceiveDrained;
     private boolean eof;
     private boolean inputClosedSeenErrorOnRead;
     private boolean inWriteComplete;
@@ -270,6 +272,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             buf = alloc.directBuffer(capacity);
         }
         readOp.prepareRecv(socket.fd(), DirectBuffers.address(buf, buf.writerIndex()), buf.writableBytes(), msgFlags);
+        if (msgFlags == 0 && lastReceiveDrained) {
+            // Saves the receive that would fail with EAGAIN (poll driver) or the kernel's first try (io_uring).
+            readOp.pollFirst();
+        }
         readBuffer = buf;
         if (!submit(readOps)) {
             readBuffer = null;
@@ -313,6 +319,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             // with EAGAIN if it was wrong). A receive that waits would hold back the due channelReadComplete.
             boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0
                     || (driverKind() != DriverKind.IO_URING && res == handle.attemptedBytesRead());
+            lastReceiveDrained = !moreData;
             if (moreData && handle.continueReading() && active && !isClosing() && !eof) {
                 submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
             } else {
@@ -327,6 +334,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             endReadLoop(handle);
             shutdownInputAfterRead(true);
         } else if (res == EAGAIN) {
+            lastReceiveDrained = true;
             handle.lastBytesRead(0);
             endReadLoop(handle);
         } else if (res == ECANCELED) {

@@ -72,6 +72,9 @@ public final class PollDriver implements Driver {
     private static final int MAX_FD = (Integer.MAX_VALUE - FIRST_FD_LIST - 2 * LISTS_PER_FD) / LISTS_PER_FD;
 
     private static final long WAKE_TOKEN = -1L;
+    private static final byte UNKNOWN = 0;
+    private static final byte DRAINED = 1;
+    private static final byte HUNG_UP = 2;
     private static final int READ_EVENTS = EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLHUP | EPOLLERR;
     private static final int ALL_EVENTS = READ_EVENTS | WRITE_EVENTS;
@@ -97,9 +100,17 @@ public final class PollDriver implements Driver {
     private int[] readyResult;
     /** Cancelled before its first attempt: attempt it anyway (as io_uring issues an SQE before the cancel behind it), then cancel what waits. */
     private boolean[] cancelBeforeStart;
+    /**
+     * By descriptor list (read side): DRAINED when its last attempt found the socket empty (EAGAIN, or a RECV filled
+     * less than asked) and no readiness has been reported since: a pollFirst RECV then waits for the next edge
+     * without a call. HUNG_UP once a hang-up or error was reported: a short read no longer means that nothing
+     * is left (the end of stream or the error is still to be read, and no new edge will announce it).
+     */
+    private byte[] readState = new byte[FIRST_FD_LIST + LISTS_PER_FD * 64];
     /** By slot: a CONNECT whose connect(2) returned EINPROGRESS (next step: SO_ERROR). */
     private boolean[] connecting;
     private int submitList = SUBMIT_A;
+    private long pollFirstWaits;
     private CompletionHandler handler;
     private int delivered;
     private boolean closed;
@@ -395,7 +406,7 @@ public final class PollDriver implements Driver {
                 enqueue(slot, op.fd(), READ_SIDE);
                 break;
             case CONNECT:
-                registrations.forget(op.fd()); // a socket being connected starts a new lifetime of its number
+                forgetDescriptor(op.fd()); // a socket being connected starts a new lifetime of its number
                 enqueue(slot, op.fd(), WRITE_SIDE);
                 break;
             case SEND:
@@ -435,6 +446,11 @@ public final class PollDriver implements Driver {
             return;
         }
         lists.append(list, slot);
+        if (alone && side == READ_SIDE && isDrained(list) && registrations.isRegistered(fd)
+                && inFlight.get(slot).isPollFirst()) {
+            pollFirstWaits++;
+            return; // nothing to read since the last receive: wait for the edge (the descriptor is in the set)
+        }
         if (alone) {
             runQueue(fd, side, ALL_EVENTS);
             if (!closed && !lists.isEmpty(list)) {
@@ -491,6 +507,9 @@ public final class PollDriver implements Driver {
                 continue;
             }
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
+            if (side == READ_SIDE) {
+                setDrained(list, r == -Errno.EAGAIN || op.code() == OpCode.RECV && r > 0 && r < op.length());
+            }
             if (r == -Errno.EAGAIN && asksNotToWait(op)) {
                 lists.remove(slot);
                 deliver(op, r, 0); // io_uring too completes a MSG_DONTWAIT transfer with -EAGAIN
@@ -512,7 +531,7 @@ public final class PollDriver implements Driver {
                 }
             }
             if (r == -Errno.EBADF) {
-                registrations.forget(fd);
+                forgetDescriptor(fd);
             }
             lists.remove(slot);
             deliver(op, r, 0);
@@ -533,6 +552,7 @@ public final class PollDriver implements Driver {
             return true;
         }
         int r = calls.recvInto(op, group.address(id), group.bufferSize());
+        setDrained(listOf(op.fd(), READ_SIDE), r == -Errno.EAGAIN);
         if (r == -Errno.EAGAIN) {
             group.giveBack(id);
             return false;
@@ -540,7 +560,7 @@ public final class PollDriver implements Driver {
         if (r <= 0) {
             group.giveBack(id);
             if (r == -Errno.EBADF) {
-                registrations.forget(op.fd());
+                forgetDescriptor(op.fd());
             }
             lists.remove(slot);
             deliver(op, r, 0);
@@ -619,6 +639,12 @@ public final class PollDriver implements Driver {
         }
         int fd = EpollRegistrations.fdOf(token);
         if ((readyEvents & READ_EVENTS) != 0) {
+            int list = listOf(fd, READ_SIDE);
+            if ((readyEvents & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+                setReadState(list, HUNG_UP);
+            } else {
+                setDrained(list, false);
+            }
             runQueue(fd, READ_SIDE, readyEvents);
         }
         if ((readyEvents & WRITE_EVENTS) != 0 && !closed) {
@@ -627,6 +653,34 @@ public final class PollDriver implements Driver {
         if (!closed) {
             runPollers(fd, readyEvents);
         }
+    }
+
+    /** Ends a descriptor's lifetime in the epoll set; what was known of the old file's readiness goes too. */
+    private void forgetDescriptor(int fd) {
+        registrations.forget(fd);
+        if (fd >= 0 && fd <= MAX_FD) {
+            setReadState(FIRST_FD_LIST + fd * LISTS_PER_FD + READ_SIDE, UNKNOWN);
+        }
+    }
+
+    private boolean isDrained(int list) {
+        return list < readState.length && readState[list] == DRAINED;
+    }
+
+    private void setDrained(int list, boolean drained) {
+        if (list >= readState.length || readState[list] != HUNG_UP) {
+            setReadState(list, drained ? DRAINED : UNKNOWN);
+        }
+    }
+
+    private void setReadState(int list, byte state) {
+        if (list >= readState.length) {
+            if (state == UNKNOWN) {
+                return;
+            }
+            readState = Arrays.copyOf(readState, Math.max(list + LISTS_PER_FD, readState.length * 2));
+        }
+        readState[list] = state;
     }
 
     private void expireTimers() {
@@ -644,7 +698,7 @@ public final class PollDriver implements Driver {
     private void closeDescriptor(Op op) {
         int fd = op.fd();
         cancelWaiting(fd);
-        registrations.forget(fd);
+        forgetDescriptor(fd);
         int r = LibC.close(fd) == 0 ? 0 : LibC.errno();
         // Linux frees the number even when close reports EINTR: retrying could close someone else's file.
         deliver(op, r == 0 || r == Errno.EINTR ? 0 : -r, 0);
@@ -653,7 +707,7 @@ public final class PollDriver implements Driver {
     /** A descriptor number the kernel just handed out: anything still queued under it was for a closed file. */
     private void newDescriptor(int fd) {
         cancelWaiting(fd);
-        registrations.forget(fd);
+        forgetDescriptor(fd);
     }
 
     private void cancelWaiting(int fd) {
@@ -692,6 +746,11 @@ public final class PollDriver implements Driver {
         bufferRings.closeAll();
         wakeup.close();
         LibC.close(epfd);
+    }
+
+    /** pollFirst receives that waited for readiness without a first recv(2). */
+    public long pollFirstWaits() {
+        return pollFirstWaits;
     }
 
     @Override

@@ -15,11 +15,14 @@ final class OpEncoder {
     private final SubmissionQueue sq;
     private final OpScratch scratch;
     private final boolean multishotAccept;
+    /** The ioprio of a RECV asked to poll first: RECVSEND_POLL_FIRST where the kernel knows it, else 0. */
+    private final int pollFirstIoprio;
 
-    OpEncoder(SubmissionQueue sq, OpScratch scratch, boolean multishotAccept) {
+    OpEncoder(SubmissionQueue sq, OpScratch scratch, boolean multishotAccept, boolean pollFirst) {
         this.sq = sq;
         this.scratch = scratch;
         this.multishotAccept = multishotAccept;
+        this.pollFirstIoprio = pollFirst ? RECVSEND_POLL_FIRST : 0;
     }
 
     /** Queues the SQE for {@code op}; the caller has made room in the SQ. */
@@ -39,7 +42,8 @@ final class OpEncoder {
                 sq.add(OP_CONNECT, 0, fd, op.length(), op.address(), 0, 0, userData, 0);
                 break;
             case RECV:
-                sq.add(OP_RECV, 0, fd, 0, op.address(), op.length(), op.flags(), userData, 0);
+                sq.add(OP_RECV, op.isPollFirst() ? pollFirstIoprio : 0, fd, 0, op.address(), op.length(), op.flags(),
+                        userData, 0);
                 break;
             case RECV_PROVIDED:
                 // The kernel selects a buffer of buf_group when data is there; len 0 = the whole buffer.

@@ -73,6 +73,8 @@ final class UringConstants {
     static final int ACCEPT_MULTISHOT = 1;
     // sqe->ioprio for RECV
     static final int RECV_MULTISHOT = 1 << 1;
+    /** IORING_RECVSEND_POLL_FIRST (5.19): arm the poll before trying the receive. */
+    static final int RECVSEND_POLL_FIRST = 1;
 
     // sqe->flags
     /** IOSQE_BUFFER_SELECT: the kernel picks the buffer from the group in sqe->buf_group. */

@@ -112,7 +112,8 @@ public final class UringDriver implements Driver {
             this.extArg = (ring.features() & FEAT_EXT_ARG) != 0 && UringOptions.extArg();
             this.multishotAccept = features.multishotAccept() && UringOptions.multishotAccept();
             this.nativeBufferRings = features.multishotRecv() && UringOptions.bufferRings();
-            this.encoder = new OpEncoder(sq, scratch, multishotAccept);
+            // RECVSEND_POLL_FIRST came with 5.19, as did IORING_OP_SOCKET (which multishotAccept() probes).
+            this.encoder = new OpEncoder(sq, scratch, multishotAccept, features.multishotAccept());
             ByteBuffer w = waitMemory.buffer();
             w.putLong(WAIT_ARG, 0L);                                  // sigmask
             w.putInt(WAIT_ARG + 8, SIGSET_SIZE);                      // sigmask_sz
