@@ -4,11 +4,13 @@ import java.nio.channels.NotYetConnectedException;
 
 import dev.proactor.runtime.DriverKind;
 
+import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
 import dev.proactor.runtime.NativeBuffer;
 import dev.proactor.runtime.Op;
+import dev.proactor.runtime.OpCode;
 import dev.proactor.runtime.linux.LinuxConstants;
 import dev.proactor.runtime.net.Socket;
 import dev.proactor.runtime.net.SocketAddresses;
@@ -29,6 +31,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.PromiseNotifier;
+import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
@@ -76,6 +79,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private NativeBuffer sockaddr;
     private final IovecCollector iovecCollector = new IovecCollector();
 
+    /** The event loop's provided receive buffers (multishot receives), or null: one RECV per read. */
+    private BufferRing recvRing;
     private boolean readPending;
     private boolean inReadComplete;
     private boolean readLoopHasData;
@@ -225,6 +230,12 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     // ---- reading --------------------------------------------------------------------------------------------
 
     @Override
+    void registered(ProactorIoRegistration registration) {
+        super.registered(registration);
+        recvRing = registration.recvBufferRing();
+    }
+
+    @Override
     protected void doBeginRead() {
         if (eof || inputClosedSeenErrorOnRead) {
             return;
@@ -256,6 +267,13 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
         handle.reset(config());
         readLoopHasData = false;
+        BufferRing ring = recvRing;
+        if (ring != null && config().isAutoRead() && !ring.isClosed()) {
+            // One armed receive serves every read until it ends (EOF, error, cancel, ENOBUFS).
+            readOp.prepareRecvMultishot(socket.fd(), ring.groupId(), 0);
+            submit(readOps);
+            return;
+        }
         submitReceive(handle, 0);
     }
 
@@ -284,6 +302,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private void readComplete(int res, int flags) {
+        if (readOp.code() == OpCode.RECV_PROVIDED) {
+            providedReadComplete(res, flags);
+            return;
+        }
         ByteBuf buf = readBuffer;
         readBuffer = null;
         if (isClosing() || !isOpen()) {
@@ -328,6 +350,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             return;
         }
         buf.release();
+        readEnded(handle, res);
+    }
+
+    /** A receive's final completion without data: end of stream, EAGAIN, cancel or error. */
+    private void readEnded(RecvByteBufAllocator.Handle handle, int res) {
         if (res == 0) {
             handle.lastBytesRead(-1);
             eof = true;
@@ -345,9 +372,99 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         } else {
             eof = true;
             endReadLoop(handle);
-            pipeline.fireExceptionCaught(ErrnoException.of("recv", res));
+            pipeline().fireExceptionCaught(ErrnoException.of("recv", res));
             shutdownInputAfterRead(false);
         }
+    }
+
+    // ---- reading with provided buffers (io_uring multishot RECV) ------------------------------------------------
+
+    /**
+     * A completion of the multishot receive. A filled ring buffer is copied into a ByteBuf of the channel's
+     * allocator and given back to the kernel at once, so no ByteBuf ever refers to ring memory.
+     */
+    private void providedReadComplete(int res, int flags) {
+        boolean more = Completion.hasMore(flags);
+        ByteBuf buf = null;
+        if (Completion.hasBuffer(flags)) {
+            int id = Completion.bufferId(flags);
+            try {
+                if (res > 0 && !isClosing() && isOpen()) {
+                    buf = copyFromRing(recvRing, id, res);
+                }
+            } finally {
+                recvRing.recycle(id);
+            }
+        }
+        if (isClosing() || !isOpen()) {
+            ReferenceCountUtil.safeRelease(buf);
+            return;
+        }
+        boolean outOfBuffers = false;
+        inReadComplete = true;
+        try {
+            RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+            if (buf != null) {
+                handle.attemptedBytesRead(recvRing.bufferSize());
+                handle.lastBytesRead(res);
+                handle.incMessagesRead(1);
+                readPending = false;
+                readLoopHasData = true;
+                lastReceiveDrained = (flags & Completion.SOCK_NONEMPTY) == 0;
+                pipeline().fireChannelRead(buf);
+                if (lastReceiveDrained || !more) {
+                    endReadLoop(handle);
+                    handle.reset(config());
+                    readLoopHasData = false;
+                }
+            } else if (res == -Errno.ENOBUFS) {
+                // Every ring buffer was taken in this batch; they come back as their completions are handled.
+                if (readLoopHasData) {
+                    endReadLoop(handle);
+                }
+                readPending = true;
+                outOfBuffers = true;
+                recvRingShortages++;
+            } else if (!more) {
+                readEnded(handle, res);
+            }
+        } finally {
+            inReadComplete = false;
+        }
+        if (outOfBuffers) {
+            if (!recvRing.isClosed()) {
+                recvRing.whenAvailable(restartRead);
+            }
+        } else if (!more && readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
+            startReadLoop();
+        }
+    }
+
+    private final Runnable restartRead = () -> {
+        if (readPending && active && !eof && !isClosing() && isOpen() && !readOp.isInFlight() && !inReadComplete) {
+            startReadLoop();
+        }
+    };
+
+    private ByteBuf copyFromRing(BufferRing ring, int id, int length) {
+        ByteBuf buf = config().getAllocator().directBuffer(length);
+        if (!DirectBuffers.hasAddress(buf)) {
+            buf.release();
+            buf = config().getAllocator().buffer(length);
+            buf.writeBytes(ring.memory().buffer().duplicate().position(id * ring.bufferSize()).limit(id * ring.bufferSize() + length));
+            return buf;
+        }
+        PlatformDependent.copyMemory(ring.address(id), DirectBuffers.address(buf, buf.writerIndex()), length);
+        buf.writerIndex(buf.writerIndex() + length);
+        return buf;
+    }
+
+    /** Multishot receives that ended with ENOBUFS and waited for a ring buffer (tests). */
+    long recvRingShortages;
+
+    /** The provided receive buffers this channel's multishot receives use, or null. Tests. */
+    BufferRing recvRing() {
+        return recvRing;
     }
 
     private void endReadLoop(RecvByteBufAllocator.Handle handle) {

@@ -1,5 +1,6 @@
 package dev.proactor.netty;
 
+import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
@@ -39,7 +40,13 @@ public final class ProactorIoHandler implements IoHandler {
     private final Set<Registration> registrations = new LinkedHashSet<>();
 
 
+    /** Group id of the stream channels' provided receive buffers. */
+    static final int RECV_BUFFER_GROUP = 1;
+
     private volatile Driver driver;
+    /** Made with the first channel that asks; null until then, or if not used. */
+    private BufferRing recvRing;
+    private boolean recvRingDecided;
     private volatile boolean destroyed;
     private boolean shuttingDown;
     private boolean reportActiveTime;
@@ -190,6 +197,25 @@ public final class ProactorIoHandler implements IoHandler {
         }
     }
 
+    /** The provided receive buffers of this loop, made on first use; null when not configured or not kernel managed. */
+    BufferRing recvBufferRing() {
+        if (!recvRingDecided) {
+            recvRingDecided = true;
+            Driver d = driver();
+            if (config.recvBuffers() > 0 && d.kind() == DriverKind.IO_URING && !destroyed) {
+                try {
+                    BufferRing ring = d.registerBufferRing(RECV_BUFFER_GROUP, config.recvBuffers(), config.recvBufferSize());
+                    // Emulated rings save nothing over a RECV into the channel's own ByteBuf.
+                    recvRing = ring.kernelManaged() ? ring : null;
+                } catch (RuntimeException e) {
+                    logger.warn("no provided receive buffers ({}): stream channels receive into their own ByteBufs",
+                            e.toString());
+                }
+            }
+        }
+        return recvRing;
+    }
+
     @Override
     public boolean isCompatible(Class<? extends IoHandle> handleType) {
         return ProactorIoHandle.class.isAssignableFrom(handleType);
@@ -300,6 +326,11 @@ public final class ProactorIoHandler implements IoHandler {
         @Override
         public DriverKind driverKind() {
             return ProactorIoHandler.this.driverKind();
+        }
+
+        @Override
+        public BufferRing recvBufferRing() {
+            return ProactorIoHandler.this.recvBufferRing();
         }
 
         @Override

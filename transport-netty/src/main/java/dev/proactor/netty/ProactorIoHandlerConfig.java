@@ -13,12 +13,24 @@ import java.util.concurrent.TimeUnit;
 public final class ProactorIoHandlerConfig {
     private static final long DEFAULT_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    /** Default of {@link #withRecvBufferRing}: off (see benchmarks/RESULTS.md for the measurement behind it). */
+    static final int DEFAULT_RECV_BUFFERS = 0;
+    static final int DEFAULT_RECV_BUFFER_SIZE = 4096;
+
     private final DriverConfig driverConfig;
     private final long drainTimeoutNanos;
+    private final int recvBuffers;
+    private final int recvBufferSize;
 
     private ProactorIoHandlerConfig(DriverConfig driverConfig, long drainTimeoutNanos) {
+        this(driverConfig, drainTimeoutNanos, DEFAULT_RECV_BUFFERS, DEFAULT_RECV_BUFFER_SIZE);
+    }
+
+    private ProactorIoHandlerConfig(DriverConfig driverConfig, long drainTimeoutNanos, int recvBuffers, int recvBufferSize) {
         this.driverConfig = driverConfig;
         this.drainTimeoutNanos = drainTimeoutNanos;
+        this.recvBuffers = recvBuffers;
+        this.recvBufferSize = recvBufferSize;
     }
 
     /** Automatic driver selection, 256 submission and 4096 completion entries, 5 s drain timeout. */
@@ -28,17 +40,17 @@ public final class ProactorIoHandlerConfig {
 
     /** Forces a driver kind; null restores automatic selection. */
     public ProactorIoHandlerConfig withDriverKind(DriverKind kind) {
-        return new ProactorIoHandlerConfig(driverConfig.withKind(kind), drainTimeoutNanos);
+        return new ProactorIoHandlerConfig(driverConfig.withKind(kind), drainTimeoutNanos, recvBuffers, recvBufferSize);
     }
 
     /** Submission queue entries (a power of two). */
     public ProactorIoHandlerConfig withSubmissionEntries(int entries) {
-        return new ProactorIoHandlerConfig(driverConfig.withSubmissionEntries(entries), drainTimeoutNanos);
+        return new ProactorIoHandlerConfig(driverConfig.withSubmissionEntries(entries), drainTimeoutNanos, recvBuffers, recvBufferSize);
     }
 
     /** Completion queue entries (a power of two). */
     public ProactorIoHandlerConfig withCompletionEntries(int entries) {
-        return new ProactorIoHandlerConfig(driverConfig.withCompletionEntries(entries), drainTimeoutNanos);
+        return new ProactorIoHandlerConfig(driverConfig.withCompletionEntries(entries), drainTimeoutNanos, recvBuffers, recvBufferSize);
     }
 
     /** How long shutdown waits for cancelled operations to complete before closing the driver anyway. */
@@ -46,7 +58,32 @@ public final class ProactorIoHandlerConfig {
         if (timeout < 0) {
             throw new IllegalArgumentException("drain timeout must be >= 0: " + timeout);
         }
-        return new ProactorIoHandlerConfig(driverConfig, unit.toNanos(timeout));
+        return new ProactorIoHandlerConfig(driverConfig, unit.toNanos(timeout), recvBuffers, recvBufferSize);
+    }
+
+    /**
+     * Stream channels on io_uring receive with one multishot RECV into a ring of {@code buffers} provided buffers of
+     * {@code bufferSize} bytes per event loop (the kernel's buffer ring), copying each completion's bytes into a
+     * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel. 0 buffers: one RECV per
+     * read into the channel's own ByteBuf. Only while AUTO_READ is on, and only where the kernel manages buffer
+     * rings (else the setting is ignored).
+     *
+     * @param buffers a power of two up to 32768, or 0 (off)
+     */
+    public ProactorIoHandlerConfig withRecvBufferRing(int buffers, int bufferSize) {
+        if (buffers != 0) {
+            dev.proactor.runtime.BufferRing.checkArguments(0, buffers, bufferSize);
+        }
+        return new ProactorIoHandlerConfig(driverConfig, drainTimeoutNanos, buffers, bufferSize);
+    }
+
+    /** Provided receive buffers per event loop; 0 if stream channels receive into their own ByteBufs. */
+    public int recvBuffers() {
+        return recvBuffers;
+    }
+
+    public int recvBufferSize() {
+        return recvBufferSize;
     }
 
     /** The forced driver kind, or null for automatic selection. */
@@ -74,6 +111,7 @@ public final class ProactorIoHandlerConfig {
     public String toString() {
         DriverKind k = driverKind();
         return "ProactorIoHandlerConfig[driver=" + (k == null ? "auto" : k) + ", sq=" + submissionEntries()
-                + ", cq=" + completionEntries() + ", drain=" + TimeUnit.NANOSECONDS.toMillis(drainTimeoutNanos) + "ms]";
+                + ", cq=" + completionEntries() + ", drain=" + TimeUnit.NANOSECONDS.toMillis(drainTimeoutNanos) + "ms"
+                + (recvBuffers > 0 ? ", recvRing=" + recvBuffers + "x" + recvBufferSize : "") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.proactor.netty;
 
+import dev.proactor.runtime.BufferRing;
 import dev.proactor.runtime.DriverKind;
 import io.netty.channel.IoRegistration;
 
@@ -22,4 +23,12 @@ public interface ProactorIoRegistration extends IoRegistration {
 
     /** The driver serving this registration. */
     DriverKind driverKind();
+
+    /**
+     * The event loop's ring of provided receive buffers for multishot stream receives, or null when they are not
+     * used (configured off, or the driver has no kernel buffer rings). Event loop thread only.
+     */
+    default BufferRing recvBufferRing() {
+        return null;
+    }
 }

@@ -16,10 +16,17 @@ final class ProactorTransports {
     }
 
     static List<Transport> all() {
-        return List.of(of("proactor-io_uring", DriverKind.IO_URING), of("proactor-poll", DriverKind.POLL));
+        return List.of(of("proactor-io_uring", DriverKind.IO_URING), of("proactor-poll", DriverKind.POLL),
+                of("proactor-io_uring-multishot", DriverKind.IO_URING,
+                        ProactorIoHandlerConfig.defaults().withRecvBufferRing(512, 4096)));
     }
 
     private static Transport of(String name, DriverKind kind) {
+        return of(name, kind, ProactorIoHandlerConfig.defaults());
+    }
+
+    /** Proactor on {@code kind} with {@code config} (its driver kind is set here). */
+    private static Transport of(String name, DriverKind kind, ProactorIoHandlerConfig config) {
         return new Transport(name,
                 () -> {
                     Throwable cause = Proactor.unavailabilityCause(kind);
@@ -27,7 +34,7 @@ final class ProactorTransports {
                         throw new IllegalStateException("Proactor driver " + kind + " unavailable: " + cause, cause);
                     }
                 },
-                () -> ProactorIoHandler.newFactory(ProactorIoHandlerConfig.defaults().withDriverKind(kind)),
+                () -> ProactorIoHandler.newFactory(config.withDriverKind(kind)),
                 ProactorServerSocketChannel.class, ProactorSocketChannel.class);
     }
 }
