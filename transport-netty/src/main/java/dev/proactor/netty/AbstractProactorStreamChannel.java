@@ -81,6 +81,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     /** The event loop's provided receive buffers (multishot receives), or null: one RECV per read. */
     private BufferRing recvRing;
+    /** io_uring says whether more data waits (SOCK_NONEMPTY); the other drivers cannot. */
+    private boolean reportsSockNonempty;
     private boolean readPending;
     private boolean inReadComplete;
     private boolean readLoopHasData;
@@ -233,6 +235,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     void registered(ProactorIoRegistration registration) {
         super.registered(registration);
         recvRing = registration.recvBufferRing();
+        reportsSockNonempty = registration.driverKind() == DriverKind.IO_URING;
     }
 
     @Override
@@ -340,7 +343,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             // driver cannot, so a filled buffer counts, as in NIO (the MSG_DONTWAIT receive then ends the loop
             // with EAGAIN if it was wrong). A receive that waits would hold back the due channelReadComplete.
             boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0
-                    || (driverKind() != DriverKind.IO_URING && res == handle.attemptedBytesRead());
+                    || (!reportsSockNonempty && res == handle.attemptedBytesRead());
             lastReceiveDrained = !moreData;
             if (moreData && handle.continueReading() && active && !isClosing() && !eof) {
                 submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
