@@ -13,7 +13,12 @@ import java.util.concurrent.TimeUnit;
 public final class ProactorIoHandlerConfig {
     private static final long DEFAULT_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    /** Default of {@link #withRecvBufferRing}: off (see benchmarks/RESULTS.md for the measurement behind it). */
+    /**
+     * Default of {@link #withRecvBufferRing}: off. Measured, the multishot receive used less server CPU per message
+     * in 8 of 9 paired rounds (benchmarks/RESULTS.md), but with AUTO_READ turned off inside channelRead it can
+     * still deliver what the armed receive took before its cancel (Netty's SocketAutoReadTest
+     * testAutoReadOffDuringReadOnlyReadsOneTime fails with it), so it is opt-in until such data is held back.
+     */
     static final int DEFAULT_RECV_BUFFERS = 0;
     static final int DEFAULT_RECV_BUFFER_SIZE = 4096;
 
@@ -33,7 +38,7 @@ public final class ProactorIoHandlerConfig {
         this.recvBufferSize = recvBufferSize;
     }
 
-    /** Automatic driver selection, 256 submission and 4096 completion entries, 5 s drain timeout. */
+    /** Automatic driver selection, 256 submission and 4096 completion entries, 5 s drain timeout, no receive ring. */
     public static ProactorIoHandlerConfig defaults() {
         return new ProactorIoHandlerConfig(DriverConfig.defaults(), DEFAULT_DRAIN_NANOS);
     }
@@ -64,9 +69,10 @@ public final class ProactorIoHandlerConfig {
     /**
      * Stream channels on io_uring receive with one multishot RECV into a ring of {@code buffers} provided buffers of
      * {@code bufferSize} bytes per event loop (the kernel's buffer ring), copying each completion's bytes into a
-     * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel. 0 buffers: one RECV per
-     * read into the channel's own ByteBuf. Only while AUTO_READ is on, and only where the kernel manages buffer
-     * rings (else the setting is ignored).
+     * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel. 0 buffers (the default):
+     * one RECV per read into the channel's own ByteBuf. Only while AUTO_READ is on, and only where the kernel manages
+     * buffer rings (else the setting is ignored). Known limitation: turning AUTO_READ off inside channelRead cancels
+     * the armed receive, and what it received before the cancel took effect is still delivered.
      *
      * @param buffers a power of two up to 32768, or 0 (off)
      */

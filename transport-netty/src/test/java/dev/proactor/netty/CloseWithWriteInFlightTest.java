@@ -149,7 +149,10 @@ class CloseWithWriteInFlightTest {
     @ParameterizedTest
     @MethodSource("dev.proactor.netty.TestDrivers#available")
     void closeWhileReceiveWaits(DriverKind kind) throws Exception {
-        EventLoopGroup group = TestDrivers.proactor(kind, 2);
+        // Receives into the channel's own ByteBufs (no provided-buffer ring): the buffer under the RECV is what is
+        // checked here. MultishotReceiveTest closes with a multishot receive armed.
+        EventLoopGroup group = new ProactorEventLoopGroup(2,
+                ProactorIoHandlerConfig.defaults().withDriverKind(kind).withRecvBufferRing(0, 4096));
         ReadBufferTracker tracker = new ReadBufferTracker();
         CompletableFuture<ProactorSocketChannel> child = new CompletableFuture<>();
         try {
