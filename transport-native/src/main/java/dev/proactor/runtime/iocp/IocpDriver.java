@@ -180,9 +180,6 @@ public final class IocpDriver implements Driver {
                 state[slot] = TIMER;
                 timers.add(slot, System.nanoTime() + Math.min(op.offset(), MAX_TIMEOUT_NANOS));
                 break;
-            case SPLICE:
-                makeReady(slot, -Errno.EOPNOTSUPP, 0); // no splice on Windows (TransmitFile would be the way)
-                break;
             case CLOSE:
                 makeReady(slot, io.close(op), 0);
                 break;
@@ -301,7 +298,7 @@ public final class IocpDriver implements Driver {
                 break;
             case KERNEL:
                 // ERROR_NOT_FOUND: it finished and its packet is queued; an invalid handle: closed, packet coming.
-                Kernel32.CancelIoEx(op.fd(), memory.overlapped(slot));
+                Kernel32.CancelIoEx(OverlappedOps.ioHandle(op), memory.overlapped(slot));
                 break;
             default:
                 // READY: its completion waits for the next poll; DELIVERING: ends after the handler returns.
@@ -551,7 +548,7 @@ public final class IocpDriver implements Driver {
                 int slot = op.slot();
                 if (state[slot] == KERNEL) {
                     if (cancel) {
-                        Kernel32.CancelIoEx(op.fd(), memory.overlapped(slot));
+                        Kernel32.CancelIoEx(OverlappedOps.ioHandle(op), memory.overlapped(slot));
                     }
                 } else {
                     timers.remove(slot);
