@@ -157,20 +157,37 @@ public final class Multicast {
         int len;
         int optname;
         if (source == null) {
-            b.put(4, indexAsAddress(ifindex));
+            b.put(4, interfaceAddress4(ifindex));
             len = 8;
             optname = change.winIpGroup;
         } else {
             b.put(4, source.getAddress());
-            b.put(8, indexAsAddress(ifindex));
+            b.put(8, interfaceAddress4(ifindex));
             len = 12;
             optname = change.winIpSource;
         }
         CALLS.setRawOption(fd, SocketOptions.IPPROTO_IP, optname, req.address(), len, what);
     }
 
-    /** Windows: interface index n as the address 0.0.0.n (network order). */
-    private static byte[] indexAsAddress(int ifindex) {
+    /**
+     * Windows, IPv4: the interface as an in_addr. Its IPv4 address where it has one; otherwise the index n as
+     * 0.0.0.n, which Windows reads as an index (Wine does not: it wants the address).
+     */
+    private static byte[] interfaceAddress4(int ifindex) {
+        if (ifindex != 0) {
+            try {
+                java.net.NetworkInterface ni = java.net.NetworkInterface.getByIndex(ifindex);
+                if (ni != null) {
+                    for (InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                        if (a instanceof Inet4Address) {
+                            return a.getAddress();
+                        }
+                    }
+                }
+            } catch (java.net.SocketException e) {
+                // fall back to the index form
+            }
+        }
         return new byte[] {(byte) (ifindex >>> 24), (byte) (ifindex >>> 16), (byte) (ifindex >>> 8), (byte) ifindex};
     }
 
@@ -189,7 +206,7 @@ public final class Multicast {
         ByteBuffer b = v.buffer();
         int len;
         if (WINSOCK) { // an in_addr: the address, or the index as 0.0.0.n
-            b.put(0, address != null ? address.getAddress() : indexAsAddress(ifindex));
+            b.put(0, address != null ? address.getAddress() : interfaceAddress4(ifindex));
             len = 4;
         } else {
             b.putInt(0, 0);
