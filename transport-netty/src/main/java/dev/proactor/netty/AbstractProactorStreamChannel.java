@@ -688,6 +688,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         return writeOp.isInFlight();
     }
 
+    /** Whether an op of a FileRegion (splice, TransmitFile, poll or copy send) is in flight. Event loop only. */
+    boolean isFileRegionInFlight() {
+        return fileRegions != null && fileRegions.isInFlight();
+    }
+
     class StreamUnsafe extends AbstractProactorUnsafe {
 
         @Override

@@ -354,6 +354,45 @@ class FileRegionTest {
 
     @ParameterizedTest
     @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void closeWhileARegionWaitsForThePeer(DriverKind kind) throws Exception {
+        assumeTrue(SPLICE || TRANSMIT_FILE, "neither splice nor TransmitFile here: regions are copied");
+        long size = 64L << 20;
+        Path file = dir.resolve("in-flight.bin");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        try (Setup s = new Setup(kind)) {
+            s.start(new Sink(false));
+            s.client.config().setAutoRead(false); // the peer stops reading: the region cannot be sent whole
+            ProactorSocketChannel ch = s.child();
+            ChannelFuture write = ch.writeAndFlush(new DefaultFileRegion(file.toFile(), 0, size));
+            Thread.sleep(500);
+            assertTrue(ch.eventLoop().submit(ch::isFileRegionInFlight).get(5, TimeUnit.SECONDS), "an op of the region is in flight");
+            assertTrue(!write.isDone(), "the region cannot be done yet");
+            ch.close().sync();
+            assertTrue(write.await(10, TimeUnit.SECONDS), "the write ended with the close");
+            assertTrue(!write.isSuccess());
+        }
+        if (TRANSMIT_FILE) {
+            // The region's file handle was closed once TransmitFile had completed: nobody else has the file open.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            for (;;) {
+                try (var exclusive = Files.newByteChannel(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        com.sun.nio.file.ExtendedOpenOption.NOSHARE_READ, com.sun.nio.file.ExtendedOpenOption.NOSHARE_WRITE,
+                        com.sun.nio.file.ExtendedOpenOption.NOSHARE_DELETE)) {
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the region's file is still open elsewhere", e);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
     void threeGibSparseFileSplicedToNio(DriverKind kind) throws Exception {
         assumeTrue(SPLICE || TRANSMIT_FILE, "neither splice nor TransmitFile here: regions are copied");
         assumeTrue(!Boolean.getBoolean("proactor.test.wine") || Boolean.getBoolean("proactor.test.wine.large"),
