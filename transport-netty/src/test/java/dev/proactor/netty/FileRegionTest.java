@@ -44,9 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * FileRegions on a Proactor TCP channel, read by a NIO client: DefaultFileRegions go through SPLICE (file → pipe →
- * socket, no copy through user space: the channel's counters show every byte spliced and none sent from a
- * buffer), other FileRegions through transferTo; regions at an offset; a 3 GiB sparse file checked by CRC32; a
+ * FileRegions on a Proactor TCP channel, read by a NIO client: DefaultFileRegions go through SPLICE (Linux: file →
+ * pipe → socket; IOCP: TransmitFile file → socket; no copy through user space: the channel's counters show every
+ * byte spliced and none sent from a buffer), other FileRegions through transferTo; regions at an offset; a 3 GiB sparse file checked by CRC32; a
  * file shorter than the region's count fails the write with an IOException and nothing hangs.
  */
 class FileRegionTest {
