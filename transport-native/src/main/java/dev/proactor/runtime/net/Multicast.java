@@ -25,8 +25,8 @@ public final class Multicast {
     private static final int IP_MULTICAST_IF = WINSOCK ? 9 : 32;
     private static final int IPV6_MULTICAST_IF = WINSOCK ? 9 : 17;
     private static final int MCAST_JOIN_GROUP = WINSOCK ? 41 : 42;
-    private static final int MCAST_BLOCK_SOURCE = WINSOCK ? 43 : 43;
-    private static final int MCAST_UNBLOCK_SOURCE = WINSOCK ? 44 : 44;
+    private static final int MCAST_BLOCK_SOURCE = 43; // the same on both
+    private static final int MCAST_UNBLOCK_SOURCE = 44;
     private static final int MCAST_LEAVE_GROUP = WINSOCK ? 42 : 45;
     private static final int MCAST_JOIN_SOURCE_GROUP = WINSOCK ? 45 : 46;
     private static final int MCAST_LEAVE_SOURCE_GROUP = WINSOCK ? 46 : 47;
