@@ -1,0 +1,97 @@
+package dev.proactor.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Memory per idle connection of a benchmark server: reads the server's heap (after a full GC) and RSS through its
+ * {@link ServerStatsEndpoint}, opens {@code --connections} connections that never send anything, waits until the
+ * server has accepted them all, reads the figures again and prints one {@code RESULT key=value ...} line with the
+ * difference per connection.
+ *
+ * <p>One source address has about 28,000 ephemeral ports, so the connections come from 127.0.0.1, 127.0.0.2, ...
+ * ({@code --per-source} each). Blocking JDK sockets: the load's own transport does not matter here.
+ *
+ * <pre>java -cp proactor-benchmarks.jar dev.proactor.bench.IdleConnections --port 8081 --stats-port 9081 --connections 50000</pre>
+ */
+public final class IdleConnections {
+
+    private IdleConnections() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cl = new CommandLine(args, Set.of("port", "stats-port", "connections", "per-source", "settle",
+                "transport"), Set.of());
+        int port = cl.getInt("port", 8081);
+        int statsPort = cl.getInt("stats-port", -1);
+        int n = cl.getInt("connections", 50_000);
+        int perSource = cl.getInt("per-source", 20_000);
+        double settleSeconds = cl.getDouble("settle", 1);
+        if (statsPort <= 0) {
+            throw new IllegalArgumentException("--stats-port is required (the server's ServerStatsEndpoint)");
+        }
+
+        Map<String, Long> before = StatsProbe.query(statsPort, true);
+        long start = System.nanoTime();
+        List<SocketChannel> open = new ArrayList<>(n);
+        try {
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
+            for (int i = 0; i < n; i++) {
+                SocketChannel ch = SocketChannel.open();
+                ch.bind(new InetSocketAddress("127.0.0." + (1 + i / perSource), 0));
+                ch.connect(server);
+                open.add(ch);
+                if ((i + 1) % 2000 == 0) {
+                    // keep the server's accept queue (backlog 4096) from overflowing: dropped SYNs cost a second each
+                    awaitConnections(statsPort, before.get("connections") + i + 1 - 2000, 60);
+                }
+            }
+            awaitConnections(statsPort, before.get("connections") + n, 60);
+            double connectSeconds = (System.nanoTime() - start) / 1e9;
+            Thread.sleep((long) (settleSeconds * 1000));
+            Map<String, Long> after = StatsProbe.query(statsPort, true);
+
+            long connections = StatsProbe.delta(before, after, "connections");
+            StringBuilder line = new StringBuilder("RESULT");
+            line.append(" transport=").append(cl.get("transport", "?"));
+            line.append(" connections=").append(connections);
+            line.append(" heapBytesPerConn=").append(fmt((double) StatsProbe.delta(before, after, "heapUsed") / connections));
+            line.append(" rssBytesPerConn=").append(fmt((double) StatsProbe.delta(before, after, "rssBytes") / connections));
+            line.append(" heapUsedMiB=").append(fmt(after.get("heapUsed") / 1048576.0));
+            line.append(" rssMiB=").append(fmt(after.get("rssBytes") / 1048576.0));
+            line.append(" connectSeconds=").append(fmt(connectSeconds));
+            System.out.println(line);
+            System.out.flush();
+        } finally {
+            for (SocketChannel ch : open) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+    }
+
+    private static void awaitConnections(int statsPort, long atLeast, int timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        long seen;
+        while ((seen = StatsProbe.query(statsPort, false).get("connections")) < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the server has " + seen + " connections after " + timeoutSeconds
+                        + " s, expected " + atLeast);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}
