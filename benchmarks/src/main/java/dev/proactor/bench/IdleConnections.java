@@ -36,56 +36,86 @@ public final class IdleConnections {
         if (statsPort <= 0) {
             throw new IllegalArgumentException("--stats-port is required (the server's ServerStatsEndpoint)");
         }
+        System.out.println(measure(port, statsPort, n, perSource, settleSeconds, cl.get("transport", "?")));
+        System.out.flush();
+    }
+
+    /** The measurement; returns the {@code RESULT ...} line. */
+    static String measure(int port, int statsPort, int n, int perSource, double settleSeconds, String transport)
+            throws IOException, InterruptedException {
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
+        long initial = StatsProbe.query(statsPort, false).get("connections");
+        // A first batch, closed again: what the first connections cost once (classes, pools, caches) is not per connection.
+        closeAll(open(server, Math.min(1000, Math.max(1, n / 10)), perSource, statsPort, initial));
+        awaitConnections(statsPort, initial, true, 60);
 
         Map<String, Long> before = StatsProbe.query(statsPort, true);
         long start = System.nanoTime();
-        List<SocketChannel> open = new ArrayList<>(n);
+        List<SocketChannel> open = List.of();
         try {
-            InetSocketAddress server = new InetSocketAddress("127.0.0.1", port);
-            for (int i = 0; i < n; i++) {
-                SocketChannel ch = SocketChannel.open();
-                ch.bind(new InetSocketAddress("127.0.0." + (1 + i / perSource), 0));
-                ch.connect(server);
-                open.add(ch);
-                if ((i + 1) % 2000 == 0) {
-                    // keep the server's accept queue (backlog 4096) from overflowing: dropped SYNs cost a second each
-                    awaitConnections(statsPort, before.get("connections") + i + 1 - 2000, 60);
-                }
-            }
-            awaitConnections(statsPort, before.get("connections") + n, 60);
+            open = open(server, n, perSource, statsPort, before.get("connections"));
             double connectSeconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep((long) (settleSeconds * 1000));
             Map<String, Long> after = StatsProbe.query(statsPort, true);
 
             long connections = StatsProbe.delta(before, after, "connections");
             StringBuilder line = new StringBuilder("RESULT");
-            line.append(" transport=").append(cl.get("transport", "?"));
+            line.append(" transport=").append(transport);
             line.append(" connections=").append(connections);
             line.append(" heapBytesPerConn=").append(fmt((double) StatsProbe.delta(before, after, "heapUsed") / connections));
             line.append(" rssBytesPerConn=").append(fmt((double) StatsProbe.delta(before, after, "rssBytes") / connections));
             line.append(" heapUsedMiB=").append(fmt(after.get("heapUsed") / 1048576.0));
             line.append(" rssMiB=").append(fmt(after.get("rssBytes") / 1048576.0));
             line.append(" connectSeconds=").append(fmt(connectSeconds));
-            System.out.println(line);
-            System.out.flush();
+            return line.toString();
         } finally {
-            for (SocketChannel ch : open) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing
+            closeAll(open);
+        }
+    }
+
+    /** Opens {@code n} connections and returns once the server has accepted them all (on top of {@code already}). */
+    private static List<SocketChannel> open(InetSocketAddress server, int n, int perSource, int statsPort,
+                                            long already) throws IOException, InterruptedException {
+        List<SocketChannel> open = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                SocketChannel ch = SocketChannel.open();
+                open.add(ch);
+                ch.bind(new InetSocketAddress("127.0.0." + (1 + i / perSource), 0));
+                ch.connect(server);
+                if ((i + 1) % 2000 == 0) {
+                    // keep the server's accept queue (backlog 4096) from overflowing: dropped SYNs cost a second each
+                    awaitConnections(statsPort, already + i + 1 - 2000, false, 60);
                 }
+            }
+            awaitConnections(statsPort, already + n, false, 60);
+            return open;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            closeAll(open);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<SocketChannel> channels) {
+        for (SocketChannel ch : channels) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing
             }
         }
     }
 
-    private static void awaitConnections(int statsPort, long atLeast, int timeoutSeconds) throws InterruptedException {
+    /** Waits until the server has at least (or, with {@code atMost}, at most) {@code count} connections. */
+    private static void awaitConnections(int statsPort, long count, boolean atMost, int timeoutSeconds)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         long seen;
-        while ((seen = StatsProbe.query(statsPort, false).get("connections")) < atLeast) {
+        while (atMost ? (seen = StatsProbe.query(statsPort, false).get("connections")) > count
+                : (seen = StatsProbe.query(statsPort, false).get("connections")) < count) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the server has " + seen + " connections after " + timeoutSeconds
-                        + " s, expected " + atLeast);
+                        + " s, expected " + (atMost ? "at most " : "at least ") + count);
             }
             Thread.sleep(10);
         }
