@@ -70,8 +70,18 @@ CLK_TCK=$(getconf CLK_TCK)
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-command -v "$WRK" >/dev/null || die "wrk not found (set WRK=/path/to/wrk)"
+# What a fresh machine lacks, installed the way .ci/run does it (Debian/Ubuntu, as root): wrk and taskset.
+need=()
+[ "$WRK" = wrk ] && ! command -v wrk >/dev/null && need+=(wrk)
+command -v taskset >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  log "installing: ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+fi
+command -v "$WRK" >/dev/null || die "wrk not found (apt-get install wrk, or set WRK=/path/to/wrk)"
 command -v taskset >/dev/null || die "taskset not found (util-linux)"
+command -v mvn >/dev/null || [ "$SKIP_BUILD" = 1 ] || die "mvn not found (apt-get install maven; Java 17 is needed too)"
 
 # Every connection is a descriptor on both sides: raise the open-files limit for the servers and the load.
 need_fds=$(( (ECHO_MANY_CONNS > IDLE_CONNS ? ECHO_MANY_CONNS : IDLE_CONNS) + 1024 ))

@@ -51,8 +51,8 @@ class ServerStatsTest {
     }
 
     @Test
-    void idleConnectionsMeasuresEveryConnectionFromSeveralSourceAddresses() throws Exception {
-        try (BenchServer server = BenchServer.start("nio", "echo", "127.0.0.1", 0, 1)) {
+    void idleConnectionsMeasuresEveryConnectionToSeveralAddresses() throws Exception {
+        try (BenchServer server = BenchServer.start("nio", "echo", "0.0.0.0", 0, 1)) {
             int statsPort = server.startStatsEndpoint(0);
             String line = IdleConnections.measure(server.port(), statsPort, 300, 100, 0, "nio");
             assertTrue(line.startsWith("RESULT transport=nio connections=300 "), line);
