@@ -201,16 +201,17 @@ stat_field() { # "key=value ..." key -> value (empty if absent)
   echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'
 }
 
-# Proactor driver counters between two STATS lines, per request: "kernelWaits/req submits/req completions/wait"
-# (-1 -1 -1 for a transport without them).
+# Proactor driver counters between two STATS lines, per request: "kernelWaits/req submits/req completions/wait
+# syscalls/req" (syscalls: kernel waits plus direct calls); "-1 -1 -1 -1" for a transport without them.
 driver_counters() { # before after requests
-  local w0 w1 s0 s1 c0 c1
+  local w0 w1 s0 s1 c0 c1 d0 d1
   w0=$(stat_field "$1" kernelWaits); w1=$(stat_field "$2" kernelWaits)
-  if [ -z "$w0" ] || [ -z "$w1" ]; then echo "-1 -1 -1"; return; fi
+  if [ -z "$w0" ] || [ -z "$w1" ]; then echo "-1 -1 -1 -1"; return; fi
   s0=$(stat_field "$1" submitted); s1=$(stat_field "$2" submitted)
   c0=$(stat_field "$1" completions); c1=$(stat_field "$2" completions)
-  awk -v w=$((w1 - w0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v n="$3" \
-      'BEGIN { printf "%.4f %.4f %.2f\n", w / n, s / n, (w > 0 ? c / w : 0) }'
+  d0=$(stat_field "$1" directCalls); d1=$(stat_field "$2" directCalls)
+  awk -v w=$((w1 - w0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v d=$((d1 - d0)) -v n="$3" \
+      'BEGIN { printf "%.4f %.4f %.2f %.4f\n", w / n, s / n, (w > 0 ? c / w : 0), (w + d) / n }'
 }
 
 to_us() { # wrk latency such as 812.00us, 1.20ms, 2.00s
@@ -240,14 +241,14 @@ measure_http() {
   errors=$(awk '/Socket errors:/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $NF} END {print s + 0}' "$wrklog")
   [ -n "$requests" ] && [ "$requests" -gt 0 ] || { cat "$wrklog" >&2; die "wrk produced no requests ($wrklog)"; }
   read -r u s r <<< "$times"
-  read -r waits submits batch <<< "$(driver_counters "$st0" "$st1" "$requests")"
+  read -r waits submits batch syscalls <<< "$(driver_counters "$st0" "$st1" "$requests")"
   awk -v label="$label" -v conns="$conns" -v t="$t" -v round="$round" -v rps="$rps" -v p99="$p99" \
       -v ticks=$((c1 - c0)) -v hz="$CLK_TCK" -v req="$requests" -v u="$u" -v s="$s" -v r="$r" -v err="$errors" \
-      -v machine=$((m1 - m0)) -v waits="$waits" -v submits="$submits" -v batch="$batch" \
+      -v machine=$((m1 - m0)) -v waits="$waits" -v submits="$submits" -v batch="$batch" -v syscalls="$syscalls" \
       'BEGIN { cpu = ticks / hz; other = machine / hz - cpu - u - s; if (other < 0) other = 0;
-               printf "%s\t%s\t%s\t%s\t%.1f\t%.1f\t%.3f\t%.1f\t%.1f\t%d\t%.1f\t%s\t%s\t%s\n", label, conns, t, round,
-                      rps, p99, cpu * 1e6 / req, 100 * cpu / r, 100 * (u + s) / r, err, 100 * other / r,
-                      waits, submits, batch }' \
+               printf "%s\t%s\t%s\t%s\t%.1f\t%.1f\t%.3f\t%.1f\t%.1f\t%d\t%.1f\t%s\t%s\t%s\t%s\n", label, conns, t,
+                      round, rps, p99, cpu * 1e6 / req, 100 * cpu / r, 100 * (u + s) / r, err, 100 * other / r,
+                      waits, submits, batch, syscalls }' \
       >> "$RESULTS"
 }
 
@@ -264,16 +265,16 @@ measure_echo() {
   local line
   line=$(grep '^RESULT' "$echolog") || { cat "$echolog" >&2; die "EchoLoad printed no RESULT ($echolog)"; }
   field() { local v; v=$(stat_field "$line" "$1"); echo "${v:--1}"; }
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$conns" "$t" "$round" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$conns" "$t" "$round" \
     "$(field msgPerSec)" "$(field p99Us)" "$(field serverCpuUsPerMsg)" "$(field serverCpuPct)" "$(field loadCpuPct)" \
     "$(field errors)" "$(field otherCpuPct)" "$(field serverKernelWaitsPerMsg)" "$(field serverSubmitsPerMsg)" \
-    "$(field serverCompletionsPerWait)" >> "$RESULTS"
+    "$(field serverCompletionsPerWait)" "$(field serverSyscallsPerMsg)" >> "$RESULTS"
 }
 
 last_result() { # the line just measured, for the progress log
   tail -n 1 "$RESULTS" | awk -F'\t' '{printf "%s/s, p99 %s us, server %s us/op (%s%% CPU), load %s%% CPU, other %s%% CPU, errors %s",
                                         $5, $6, $7, $8, $9, $11, $10;
-                                      if ($12 >= 0) printf ", %s kernel waits/op, %s completions/wait", $12, $14}'
+                                      if ($12 >= 0) printf ", %s kernel waits/op, %s driver syscalls/op, %s completions/wait", $12, $15, $14}'
 }
 
 # One transport's server alone (it holds every connection): memory per idle connection. Arguments: transport round

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * After {@code --warmup} seconds it measures for {@code --duration} seconds and prints one
  * {@code RESULT key=value ...} line: msg/s, latency percentiles (send to full echo received), the load's own
  * CPU use and, given {@code --server-pid}, the server's CPU time per message over the same window; given
- * {@code --server-stats-port} (a {@link ServerStatsEndpoint}), a Proactor server's kernel waits and submissions per
- * message and completions per kernel wait over that window.
+ * {@code --server-stats-port} (a {@link ServerStatsEndpoint}), a Proactor server's kernel waits, submissions and
+ * driver system calls (kernel waits plus direct calls) per message, and completions per kernel wait over that window.
  *
  * <p>Runs on a Netty transport ({@code --transport}, default epoll) with one event loop thread, so it costs
  * about one read, one write and a share of an epoll_wait per message.
@@ -211,6 +211,8 @@ public final class EchoLoad {
         line.append(" serverKernelWaitsPerMsg=").append(fmt3((double) waits / messages));
         line.append(" serverSubmitsPerMsg=").append(fmt3((double) StatsProbe.delta(start, end, "submitted") / messages));
         line.append(" serverCompletionsPerWait=").append(fmt(waits == 0 ? 0 : (double) completions / waits));
+        long direct = StatsProbe.delta(start, end, "directCalls");
+        line.append(" serverSyscallsPerMsg=").append(fmt3((double) (waits + Math.max(0, direct)) / messages));
     }
 
     private static String fmt3(double v) {

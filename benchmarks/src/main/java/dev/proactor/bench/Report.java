@@ -20,7 +20,8 @@ import java.util.Set;
  * <p>Columns of results.tsv: workload, connections, transport, round, throughput (req/s or msg/s),
  * p99 (us, negative when not measured), server CPU per request (us), server CPU %, load CPU %, errors,
  * CPU % used by other processes during the measurement, then (optional; negative for transports without driver
- * counters) the server's kernel waits per request, submissions per request and completions per kernel wait.
+ * counters) the server's kernel waits per request, submissions per request, completions per kernel wait and driver
+ * system calls (kernel waits plus direct calls) per request.
  *
  * <p>Columns of memory.tsv: transport, round, connections, heap bytes per connection, RSS bytes per connection,
  * RSS (MiB) with every connection open, seconds to open them.
@@ -34,13 +35,13 @@ public final class Report {
 
     private record Run(double throughput, double p99Us, double cpuUsPerOp, double serverCpuPct,
                        double loadCpuPct, long errors, double otherCpuPct, double waitsPerOp, double submitsPerOp,
-                       double completionsPerWait) {
+                       double completionsPerWait, double syscallsPerOp) {
     }
 
     /** Medians over the rounds of one workload row and transport; NaN where a figure was not measured. */
     record Medians(double throughput, double p99Us, double cpuUsPerOp, double serverCpuPct,
                    double loadCpuPct, long errors, double maxOtherCpuPct, int rounds, double waitsPerOp,
-                   double submitsPerOp, double completionsPerWait) {
+                   double submitsPerOp, double completionsPerWait, double syscallsPerOp) {
     }
 
     /** The medians of a run: by workload row, then by transport, both in the order first measured. */
@@ -69,7 +70,7 @@ public final class Report {
             transports.add(f[2]);
             runs.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(f[2], t -> new ArrayList<>())
                     .add(new Run(d(f[4]), d(f[5]), d(f[6]), d(f[7]), d(f[8]), Long.parseLong(f[9]), d(f[10]),
-                            optional(f, 11), optional(f, 12), optional(f, 13)));
+                            optional(f, 11), optional(f, 12), optional(f, 13), optional(f, 14)));
         }
         Map<Key, Map<String, Medians>> medians = new LinkedHashMap<>();
         runs.forEach((key, byTransport) -> {
@@ -137,14 +138,18 @@ public final class Report {
                 .anyMatch(x -> !Double.isNaN(x.waitsPerOp()));
         if (counted) {
             out.append("\nProactor driver counters on the server over each measurement (medians): system calls into the ")
-                    .append("driver's wait (io_uring_enter / epoll_wait) and operations submitted per request, and ")
-                    .append("completions per such call (the batch size)\n\n");
-            out.append("| workload | conns | transport | kernel waits/req | submissions/req | completions/wait |\n");
-            out.append("|---|---|---|---|---|---|\n");
+                    .append("driver's wait (io_uring_enter / epoll_wait) per request; all the driver's system calls per ")
+                    .append("request (those waits plus the poll driver's non-blocking recv/send/accept/close attempts; ")
+                    .append("epoll_ctl is not counted); operations submitted per request; completions per wait (the ")
+                    .append("batch size)\n\n");
+            out.append("| workload | conns | transport | kernel waits/req | driver syscalls/req | submissions/req "
+                    + "| completions/wait |\n");
+            out.append("|---|---|---|---|---|---|---|\n");
             medians.forEach((key, m) -> m.forEach((t, x) -> {
                 if (!Double.isNaN(x.waitsPerOp())) {
                     out.append("| ").append(key.workload()).append(" | ").append(key.connections()).append(" | ")
                             .append(t).append(" | ").append(fixed(x.waitsPerOp(), 3)).append(" | ")
+                            .append(fixed(x.syscallsPerOp(), 3)).append(" | ")
                             .append(fixed(x.submitsPerOp(), 3)).append(" | ")
                             .append(fixed(x.completionsPerWait(), 2)).append(" |\n");
                 }
@@ -203,7 +208,8 @@ public final class Report {
                 runs.size(),
                 measuredMedian(runs.stream().mapToDouble(Run::waitsPerOp).toArray()),
                 measuredMedian(runs.stream().mapToDouble(Run::submitsPerOp).toArray()),
-                measuredMedian(runs.stream().mapToDouble(Run::completionsPerWait).toArray()));
+                measuredMedian(runs.stream().mapToDouble(Run::completionsPerWait).toArray()),
+                measuredMedian(runs.stream().mapToDouble(Run::syscallsPerOp).toArray()));
     }
 
     /** The median of the values that were measured (not NaN); NaN if none was. */

@@ -25,7 +25,8 @@ import java.util.function.IntSupplier;
  * A benchmark server's side channel, on its own loopback port and thread (outside the event loops under test):
  * a client sends one line, {@code stats} or {@code gc-stats} (full GC first, for memory figures), and gets one line
  * of {@code key=value} pairs back: open connections, heap used, RSS and, for Proactor, the driver counters summed
- * over the event loops ({@code submitted completions polls kernelWaits cancels bufferRecycles}; absent otherwise).
+ * over the event loops ({@code submitted completions polls kernelWaits directCalls cancels bufferRecycles}; absent
+ * otherwise).
  */
 final class ServerStatsEndpoint implements AutoCloseable {
 
@@ -84,6 +85,7 @@ final class ServerStatsEndpoint implements AutoCloseable {
         if (d != null) {
             b.append(" submitted=").append(d.submitted()).append(" completions=").append(d.completions())
                     .append(" polls=").append(d.polls()).append(" kernelWaits=").append(d.kernelWaits())
+                    .append(" directCalls=").append(d.directCalls())
                     .append(" cancels=").append(d.cancels()).append(" bufferRecycles=").append(d.bufferRecycles());
         }
         return b.toString();

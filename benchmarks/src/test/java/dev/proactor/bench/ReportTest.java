@@ -14,15 +14,15 @@ class ReportTest {
 
     private static final List<String> LINES = List.of(
             "TCP echo, 64-byte ping-pong\t64\tepoll\t1\t200000.0\t700.0\t4.60\t93.0\t96.0\t0\t5.0\t-1\t-1\t-1",
-            "TCP echo, 64-byte ping-pong\t64\tproactor-io_uring\t1\t210000.0\t650.0\t4.40\t94.0\t97.0\t0\t4.0\t0.1200\t2.0100\t16.50",
-            "TCP echo, 64-byte ping-pong\t64\tproactor-io_uring\t2\t190000.0\t660.0\t4.80\t94.0\t97.0\t0\t3.0\t0.1400\t2.0300\t14.50",
+            "TCP echo, 64-byte ping-pong\t64\tproactor-io_uring\t1\t210000.0\t650.0\t4.40\t94.0\t97.0\t0\t4.0\t0.1200\t2.0100\t16.50\t0.1200",
+            "TCP echo, 64-byte ping-pong\t64\tproactor-io_uring\t2\t190000.0\t660.0\t4.80\t94.0\t97.0\t0\t3.0\t0.1400\t2.0300\t14.50\t0.1400",
             // the 11-column lines of earlier runs (results-full-3.tsv) have no counters
             "TCP echo, 64-byte ping-pong\t256\tepoll\t1\t196100.0\t2950.0\t4.83\t95.0\t99.0\t0\t4.0");
 
     @Test
     void countersOfProactorRowsGetTheirOwnTableWithMedians() {
         String md = Report.render(LINES);
-        assertTrue(md.contains("| TCP echo, 64-byte ping-pong | 64 | proactor-io_uring | 0.130 | 2.020 | 15.50 |"), md);
+        assertTrue(md.contains("| TCP echo, 64-byte ping-pong | 64 | proactor-io_uring | 0.130 | 0.130 | 2.020 | 15.50 |"), md);
         assertFalse(md.contains("| 64 | epoll | -"), "transports without counters have no row there: " + md);
         assertTrue(md.contains("| TCP echo, 64-byte ping-pong | 64 | proactor-io_uring | 200.0k |"), md);
         assertTrue(md.contains("| TCP echo, 64-byte ping-pong | 256 | epoll | 196.1k |"), md);

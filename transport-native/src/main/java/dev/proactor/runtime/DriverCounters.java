@@ -16,6 +16,7 @@ public final class DriverCounters {
     private static final VarHandle COMPLETIONS;
     private static final VarHandle POLLS;
     private static final VarHandle KERNEL_WAITS;
+    private static final VarHandle DIRECT_CALLS;
     private static final VarHandle CANCELS;
     private static final VarHandle BUFFER_RECYCLES;
 
@@ -26,6 +27,7 @@ public final class DriverCounters {
             COMPLETIONS = l.findVarHandle(DriverCounters.class, "completions", long.class);
             POLLS = l.findVarHandle(DriverCounters.class, "polls", long.class);
             KERNEL_WAITS = l.findVarHandle(DriverCounters.class, "kernelWaits", long.class);
+            DIRECT_CALLS = l.findVarHandle(DriverCounters.class, "directCalls", long.class);
             CANCELS = l.findVarHandle(DriverCounters.class, "cancels", long.class);
             BUFFER_RECYCLES = l.findVarHandle(DriverCounters.class, "bufferRecycles", long.class);
         } catch (ReflectiveOperationException e) {
@@ -38,6 +40,7 @@ public final class DriverCounters {
     private long completions;
     private long polls;
     private long kernelWaits;
+    private long directCalls;
     private long cancels;
     private long bufferRecycles;
 
@@ -65,6 +68,14 @@ public final class DriverCounters {
         KERNEL_WAITS.setOpaque(this, kernelWaits + 1);
     }
 
+    /**
+     * One system call made for an operation outside the wait: the poll driver's non-blocking attempts (recv, send,
+     * accept, ...) and closes, IOCP's overlapped calls (WSARecv, AcceptEx, ...). io_uring makes none.
+     */
+    public void calledDirectly() {
+        DIRECT_CALLS.setOpaque(this, directCalls + 1);
+    }
+
     /** {@link Driver#cancel} accepted a request (the op was in flight). */
     public void cancelRequested() {
         CANCELS.setOpaque(this, cancels + 1);
@@ -82,6 +93,7 @@ public final class DriverCounters {
                 (long) COMPLETIONS.getOpaque(this),
                 (long) POLLS.getOpaque(this),
                 (long) KERNEL_WAITS.getOpaque(this),
+                (long) DIRECT_CALLS.getOpaque(this),
                 (long) CANCELS.getOpaque(this),
                 (long) BUFFER_RECYCLES.getOpaque(this));
     }

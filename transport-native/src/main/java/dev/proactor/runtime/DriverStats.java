@@ -13,15 +13,18 @@ import java.util.Locale;
  * @param kernelWaits    system calls into the kernel's completion mechanism: io_uring_enter (io_uring, including
  *                       the submit-only ones a full submission queue forces), epoll_wait (poll),
  *                       GetQueuedCompletionStatusEx (IOCP)
+ * @param directCalls    system calls made for operations outside the wait: the poll driver's non-blocking attempts
+ *                       (recv, send, accept, ...) and closes, IOCP's overlapped calls (WSARecv, WSASend, AcceptEx,
+ *                       ...); io_uring makes none. The poll driver's epoll_ctl registrations are not counted.
  * @param cancels        cancel requests for operations in flight
  * @param bufferRecycles provided buffers given back to their ring after use
  */
 public record DriverStats(DriverKind kind, long submitted, long completions, long polls, long kernelWaits,
-                          long cancels, long bufferRecycles) {
+                          long directCalls, long cancels, long bufferRecycles) {
 
     /** Nothing counted yet. */
     public static DriverStats zero(DriverKind kind) {
-        return new DriverStats(kind, 0, 0, 0, 0, 0, 0);
+        return new DriverStats(kind, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** Completions per kernel wait: how many results one system call brought back on average (0 if none was made). */
@@ -29,10 +32,16 @@ public record DriverStats(DriverKind kind, long submitted, long completions, lon
         return kernelWaits == 0 ? 0 : (double) completions / kernelWaits;
     }
 
+    /** System calls per operation submitted: kernel waits and direct calls together (0 if nothing was submitted). */
+    public double syscallsPerSubmission() {
+        return submitted == 0 ? 0 : (double) (kernelWaits + directCalls) / submitted;
+    }
+
     /** What happened between {@code earlier} and this snapshot. */
     public DriverStats minus(DriverStats earlier) {
         return new DriverStats(kind, submitted - earlier.submitted, completions - earlier.completions,
-                polls - earlier.polls, kernelWaits - earlier.kernelWaits, cancels - earlier.cancels,
+                polls - earlier.polls, kernelWaits - earlier.kernelWaits, directCalls - earlier.directCalls,
+                cancels - earlier.cancels,
                 bufferRecycles - earlier.bufferRecycles);
     }
 
@@ -40,15 +49,15 @@ public record DriverStats(DriverKind kind, long submitted, long completions, lon
     public DriverStats plus(DriverStats other) {
         return new DriverStats(kind == other.kind ? kind : null, submitted + other.submitted,
                 completions + other.completions, polls + other.polls, kernelWaits + other.kernelWaits,
-                cancels + other.cancels, bufferRecycles + other.bufferRecycles);
+                directCalls + other.directCalls, cancels + other.cancels, bufferRecycles + other.bufferRecycles);
     }
 
-    /** One line, e.g. {@code io_uring: submitted=10 completions=10 polls=3 kernelWaits=3 batch=3.33 cancels=0 bufferRecycles=0}. */
+    /** One line, e.g. {@code io_uring: submitted=10 completions=10 polls=3 kernelWaits=3 batch=3.33 directCalls=0 cancels=0 bufferRecycles=0}. */
     @Override
     public String toString() {
         return (kind == null ? "mixed" : kind.propertyName()) + ": submitted=" + submitted + " completions=" + completions
                 + " polls=" + polls + " kernelWaits=" + kernelWaits
                 + " batch=" + String.format(Locale.ROOT, "%.2f", completionsPerKernelWait())
-                + " cancels=" + cancels + " bufferRecycles=" + bufferRecycles;
+                + " directCalls=" + directCalls + " cancels=" + cancels + " bufferRecycles=" + bufferRecycles;
     }
 }

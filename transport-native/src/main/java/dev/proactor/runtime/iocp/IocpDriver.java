@@ -187,9 +187,11 @@ public final class IocpDriver implements Driver {
                 makeReady(slot, -Errno.EOPNOTSUPP, 0); // no splice on Windows (TransmitFile would be the way)
                 break;
             case CLOSE:
+                counters.calledDirectly();
                 makeReady(slot, io.close(op), 0);
                 break;
             case SHUTDOWN:
+                counters.calledDirectly();
                 makeReady(slot, io.shutdown(op), 0);
                 break;
             case ACCEPT:
@@ -223,8 +225,10 @@ public final class IocpDriver implements Driver {
                 return;
             }
             lentBuffer[slot] = id;
+            counters.calledDirectly();
             r = io.recvInto(op, slot, group.address(id), group.bufferSize());
         } else {
+            counters.calledDirectly();
             r = io.issue(op, slot);
         }
         if (r == OverlappedOps.PENDING) {

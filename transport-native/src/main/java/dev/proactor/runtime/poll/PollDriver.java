@@ -388,6 +388,7 @@ public final class PollDriver implements Driver {
                 closeDescriptor(op);
                 break;
             case SHUTDOWN:
+                counters.calledDirectly();
                 deliver(op, calls.attempt(op), 0);
                 break;
             case POLL:
@@ -496,6 +497,7 @@ public final class PollDriver implements Driver {
                 }
                 continue;
             }
+            counters.calledDirectly();
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
             if (r == -Errno.EAGAIN && asksNotToWait(op)) {
                 lists.remove(slot);
@@ -538,6 +540,7 @@ public final class PollDriver implements Driver {
             deliver(op, -Errno.ENOBUFS, 0);
             return true;
         }
+        counters.calledDirectly();
         int r = calls.recvInto(op, group.address(id), group.bufferSize());
         if (r == -Errno.EAGAIN) {
             group.giveBack(id);
@@ -568,6 +571,7 @@ public final class PollDriver implements Driver {
      * should continue (the splice moved elsewhere, or both ends are ready now and it should be retried).
      */
     private boolean moveSplice(Op op, int slot, int currentList) {
+        counters.calledDirectly();
         int end = calls.spliceBlockedEnd(op);
         if (end < 0) {
             return true;
@@ -586,6 +590,7 @@ public final class PollDriver implements Driver {
     private void startPoll(Op op, int slot) {
         int fd = op.fd();
         int wanted = op.flags() | POLLERR | POLLHUP;
+        counters.calledDirectly();
         int ready = fd < 0 ? -Errno.EBADF : calls.readyNow(fd, op.flags());
         if (ready < 0 || (ready & wanted) != 0) {
             deliver(op, ready < 0 ? ready : ready & wanted, 0);
@@ -651,6 +656,7 @@ public final class PollDriver implements Driver {
         int fd = op.fd();
         cancelWaiting(fd);
         registrations.forget(fd);
+        counters.calledDirectly();
         int r = LibC.close(fd) == 0 ? 0 : LibC.errno();
         // Linux frees the number even when close reports EINTR: retrying could close someone else's file.
         deliver(op, r == 0 || r == Errno.EINTR ? 0 : -r, 0);

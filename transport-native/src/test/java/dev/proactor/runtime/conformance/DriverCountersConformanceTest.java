@@ -73,6 +73,12 @@ public class DriverCountersConformanceTest {
             assertEquals(2L * rounds, d.completions(), d::toString);
             assertTrue(d.kernelWaits() >= 1 && d.polls() >= 1, d::toString);
             assertEquals(0, d.cancels());
+            if (kind == DriverKind.IO_URING) {
+                assertEquals(0, d.directCalls(), () -> "io_uring makes no system call per operation: " + d);
+            } else {
+                assertTrue(d.directCalls() >= 2L * rounds, () -> "one send and one recv call at least per round: " + d);
+            }
+            assertEquals((double) (d.kernelWaits() + d.directCalls()) / d.submitted(), d.syscallsPerSubmission(), 1e-9);
         }
     }
 
