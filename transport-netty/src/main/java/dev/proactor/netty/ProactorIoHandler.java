@@ -4,6 +4,7 @@ import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
 import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.DriverStats;
 import dev.proactor.runtime.Drivers;
 import dev.proactor.runtime.Op;
 import io.netty.channel.IoHandle;
@@ -48,6 +49,7 @@ public final class ProactorIoHandler implements IoHandler {
     private ProactorIoHandler(ThreadAwareExecutor executor, ProactorIoHandlerConfig config) {
         this.executor = executor;
         this.config = config;
+        ProactorLoopRegistry.register(executor, this);
     }
 
     /** A factory for handlers with the default configuration. */
@@ -107,6 +109,16 @@ public final class ProactorIoHandler implements IoHandler {
             return d.kind();
         }
         return config.driverKind() != null ? config.driverKind() : Proactor.driverKind();
+    }
+
+    /**
+     * What this loop's driver has done so far: operations submitted and completed, system calls into the kernel's
+     * wait, completions per such call, cancels, provided-buffer recycles. Any thread; all zero before the loop has
+     * started, the final counts after it has ended. {@link Proactor#stats} gives them for a whole group.
+     */
+    public DriverStats stats() {
+        Driver d = driver;
+        return d != null ? d.stats() : DriverStats.zero(driverKind());
     }
 
     @Override
