@@ -367,15 +367,21 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     /** Arms the POLLRDHUP poll if the channel is connected but no receive is in flight. Event loop only. */
     final void watchPeerClose() {
-        if (active && !eof && !inputClosedSeenErrorOnRead && !drainingAfterPeerClose && !isClosing() && isOpen()
+        if (readsBytes() && active && !eof && !inputClosedSeenErrorOnRead && !drainingAfterPeerClose && !isClosing() && isOpen()
                 && !readOp.isInFlight() && peerClose.prepare(socket.fd(), driverKind())) {
             submit(peerClose.ops);
         }
     }
 
+    /** Whether reads go through the byte read loop (a domain socket reading descriptors does not). */
+    boolean readsBytes() {
+        return true;
+    }
+
     /** The POLLRDHUP poll completed: read what is left and the EOF now, whether a read was asked for or not. */
     private void peerCloseComplete(int res) {
-        if (!peerClose.completed(res) || isClosing() || !isOpen() || !active || eof || inputClosedSeenErrorOnRead) {
+        if (!peerClose.completed(res) || !readsBytes() || isClosing() || !isOpen() || !active || eof
+                || inputClosedSeenErrorOnRead) {
             return;
         }
         if (inputShutdown && !config().isAllowHalfClosure()) {

@@ -20,7 +20,9 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -45,6 +47,9 @@ public final class ProactorIoHandler implements IoHandler {
      * The handler whose driver the current thread owns. Netty's event loop removes its thread's FastThreadLocals when
      * the thread leaves the loop (suspension, and after destroy() at termination): that is when the driver is closed.
      */
+    /** Drivers whose thread left without closing them: kept reachable, so their memory is never freed. */
+    private static final List<Driver> ABANDONED = new CopyOnWriteArrayList<>();
+
     private static final FastThreadLocal<ProactorIoHandler> DRIVER_OWNER = new FastThreadLocal<ProactorIoHandler>() {
         @Override
         protected void onRemoval(ProactorIoHandler handler) {
@@ -143,6 +148,7 @@ public final class ProactorIoHandler implements IoHandler {
             // driver cannot be used or closed from here. Nothing of a handle is in flight on it (see pin()).
             logger.warn("{} driver of thread '{}' was not closed when the thread left the event loop; abandoning it",
                     d.kind(), driverThread.getName());
+            ABANDONED.add(d); // never freed: the kernel may still hold its wake read
             driver = null;
         }
         driver();
