@@ -367,8 +367,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     /** Arms the POLLRDHUP poll if the channel is connected but no receive is in flight. Event loop only. */
     final void watchPeerClose() {
-        if (readsBytes() && active && !eof && !inputClosedSeenErrorOnRead && !drainingAfterPeerClose && !isClosing() && isOpen()
-                && !readOp.isInFlight() && peerClose.prepare(socket.fd(), driverKind())) {
+        if (readsBytes() && active && !eof && !inputClosedSeenErrorOnRead && !drainingAfterPeerClose && !isClosing()
+                && isOpen() && !readOp.isInFlight() && peerClose.prepare(socket.fd(), driverKind())) {
             submit(peerClose.ops);
         }
     }

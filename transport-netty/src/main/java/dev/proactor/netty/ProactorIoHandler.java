@@ -43,13 +43,13 @@ public final class ProactorIoHandler implements IoHandler {
     private static final long PREPARE_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    /** Drivers whose thread left without closing them: kept reachable, so their memory is never freed. */
+    private static final List<Driver> ABANDONED = new CopyOnWriteArrayList<>();
+
     /**
      * The handler whose driver the current thread owns. Netty's event loop removes its thread's FastThreadLocals when
      * the thread leaves the loop (suspension, and after destroy() at termination): that is when the driver is closed.
      */
-    /** Drivers whose thread left without closing them: kept reachable, so their memory is never freed. */
-    private static final List<Driver> ABANDONED = new CopyOnWriteArrayList<>();
-
     private static final FastThreadLocal<ProactorIoHandler> DRIVER_OWNER = new FastThreadLocal<ProactorIoHandler>() {
         @Override
         protected void onRemoval(ProactorIoHandler handler) {
@@ -145,7 +145,7 @@ public final class ProactorIoHandler implements IoHandler {
         Driver d = driver;
         if (d != null && driverThread != Thread.currentThread()) {
             // The previous thread left without the handler noticing (its FastThreadLocals were removed early): the
-            // driver cannot be used or closed from here. Nothing of a handle is in flight on it (see pin()).
+            // driver cannot be used or closed from here. No handle's op is in flight on it (LingeringOpsPin).
             logger.warn("{} driver of thread '{}' was not closed when the thread left the event loop; abandoning it",
                     d.kind(), driverThread.getName());
             ABANDONED.add(d); // never freed: the kernel may still hold its wake read
