@@ -67,6 +67,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private final ProactorIoOps readOps = new ProactorIoOps(readOp);
     private final ProactorIoOps writeOps = new ProactorIoOps(writeOp);
     private final ProactorIoOps connectOps = new ProactorIoOps(connectOp);
+    private final PeerCloseWatch peerClose = new PeerCloseWatch();
 
     /** The buffer the receive in flight writes into; owned by the channel until that receive completes. */
     private ByteBuf readBuffer;
@@ -81,6 +82,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private boolean readLoopHasData;
     private boolean eof;
     private boolean inputClosedSeenErrorOnRead;
+    /** The peer closed while the channel was not reading: read to the end of the input whatever AUTO_READ says. */
+    private boolean drainingAfterPeerClose;
     private boolean inWriteComplete;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
@@ -101,6 +104,15 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     @Override
     public abstract DuplexChannelConfig config();
+
+    @Override
+    void registered(ProactorIoRegistration registration) {
+        super.registered(registration);
+        if (active) {
+            // Accepted: runs after channelActive and the read AUTO_READ starts, so it arms only if nothing reads.
+            eventLoop().execute(this::watchPeerClose);
+        }
+    }
 
     // ---- shutdown -------------------------------------------------------------------------------------------
 
@@ -245,8 +257,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 return;
             }
             readPending = false;
-            // Stop waiting for data nobody asked for; if data came first, the completion still delivers it.
-            cancel(readOps);
+            if (!drainingAfterPeerClose) {
+                // Stop waiting for data nobody asked for; if data came first, the completion still delivers it.
+                cancel(readOps);
+            }
         });
     }
 
@@ -254,7 +268,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
         handle.reset(config());
         readLoopHasData = false;
-        submitReceive(handle, 0);
+        // After the peer's close a receive never waits; MSG_DONTWAIT only guards a poll that fired for POLLERR alone.
+        submitReceive(handle, drainingAfterPeerClose ? LinuxConstants.MSG_DONTWAIT : 0);
     }
 
     /**
@@ -295,6 +310,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         if (readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
             startReadLoop();
         }
+        watchPeerClose();
     }
 
     private void readComplete0(ByteBuf buf, int res, int flags) {
@@ -313,7 +329,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             // with EAGAIN if it was wrong). A receive that waits would hold back the due channelReadComplete.
             boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0
                     || (driverKind() != DriverKind.IO_URING && res == handle.attemptedBytesRead());
-            if (moreData && handle.continueReading() && active && !isClosing() && !eof) {
+            // Draining after the peer's close reads on to EOF whatever the allocator says, as epoll does after EPOLLRDHUP.
+            if ((drainingAfterPeerClose || moreData && handle.continueReading()) && active && !isClosing() && !eof) {
                 submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
             } else {
                 endReadLoop(handle);
@@ -327,6 +344,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             endReadLoop(handle);
             shutdownInputAfterRead(true);
         } else if (res == EAGAIN) {
+            drainingAfterPeerClose = false;
             handle.lastBytesRead(0);
             endReadLoop(handle);
         } else if (res == ECANCELED) {
@@ -345,6 +363,34 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private void endReadLoop(RecvByteBufAllocator.Handle handle) {
         handle.readComplete();
         pipeline().fireChannelReadComplete();
+    }
+
+    /** Arms the POLLRDHUP poll if the channel is connected but no receive is in flight. Event loop only. */
+    final void watchPeerClose() {
+        if (readsBytes() && active && !eof && !inputClosedSeenErrorOnRead && !drainingAfterPeerClose && !isClosing()
+                && isOpen() && !readOp.isInFlight() && peerClose.prepare(socket.fd(), driverKind())) {
+            submit(peerClose.ops);
+        }
+    }
+
+    /** Whether reads go through the byte read loop (a domain socket reading descriptors does not). */
+    boolean readsBytes() {
+        return true;
+    }
+
+    /** The POLLRDHUP poll completed: read what is left and the EOF now, whether a read was asked for or not. */
+    private void peerCloseComplete(int res) {
+        if (!peerClose.completed(res) || !readsBytes() || isClosing() || !isOpen() || !active || eof
+                || inputClosedSeenErrorOnRead) {
+            return;
+        }
+        if (inputShutdown && !config().isAllowHalfClosure()) {
+            return; // our own shutdownInput() raised it; epoll does not read then either
+        }
+        drainingAfterPeerClose = true;
+        if (!readOp.isInFlight() && !inReadComplete) {
+            startReadLoop();
+        }
     }
 
     /** EOF or a read error: half-close if allowed, else close. Mirrors the epoll transport. */
@@ -631,6 +677,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         } else if (readPending && !readOp.isInFlight() && !isClosing()) {
             startReadLoop();
         }
+        watchPeerClose();
     }
 
     /** The peer's address once connected to {@code requestedRemoteAddress}, keeping the host name the user gave. */
@@ -676,6 +723,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             connectTimeoutFuture = null;
             f.cancel(false);
         }
+    }
+
+    /** Whether the POLLRDHUP poll is armed (tests). Event loop only. */
+    boolean isPeerCloseWatched() {
+        return peerClose.isInFlight();
     }
 
     /** Whether a receive is in flight (the kernel may be writing the read buffer). Event loop only. */
@@ -774,6 +826,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 writeComplete(result);
             } else if (op == connectOp) {
                 connectComplete(result);
+            } else if (peerClose.owns(op)) {
+                peerCloseComplete(result);
             } else if (fileRegions != null && fileRegions.owns(op)) {
                 fileRegionComplete(op, result);
             }
@@ -782,12 +836,14 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         @Override
         boolean hasOpsInFlight() {
             // inWriteComplete: a write listener's close waits until the completion has removed all the send wrote.
-            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight() || inWriteComplete;
+            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight() || peerClose.isInFlight()
+                    || inWriteComplete;
         }
 
         @Override
         void cancelOps() {
             cancel(readOps);
+            cancel(peerClose.ops);
             // What the socket can take at once is still sent, as with a synchronous write before close.
             cancelWrites();
             cancel(connectOps);

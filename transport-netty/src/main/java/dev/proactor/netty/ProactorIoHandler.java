@@ -13,13 +13,17 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.SingleThreadIoEventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,11 +32,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runtime {@link Op}s through their registration; each completion is delivered to the handle that submitted it.
  * A registration stays alive until its last op has completed, so a handle's memory is never freed while the
  * kernel may still use it.
+ *
+ * <p>Changing threads (Netty's auto-scaling groups suspend an idle loop; a later task resumes it on another
+ * thread): a driver belongs to the thread that opened it, so the handler closes its driver when the thread leaves
+ * the loop and opens a new one in {@link #initialize()} on the next. No op is in flight then: a loop suspends only
+ * with no registration, and while ops of cancelled registrations are still in flight the handler holds one
+ * registration of its own ({@link LingeringOpsPin}) on the loop.
  */
 public final class ProactorIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(ProactorIoHandler.class);
     private static final long PREPARE_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** Drivers whose thread left without closing them: kept reachable, so their memory is never freed. */
+    private static final List<Driver> ABANDONED = new CopyOnWriteArrayList<>();
+
+    /**
+     * The handler whose driver the current thread owns. Netty's event loop removes its thread's FastThreadLocals when
+     * the thread leaves the loop (suspension, and after destroy() at termination): that is when the driver is closed.
+     */
+    private static final FastThreadLocal<ProactorIoHandler> DRIVER_OWNER = new FastThreadLocal<ProactorIoHandler>() {
+        @Override
+        protected void onRemoval(ProactorIoHandler handler) {
+            handler.threadLeaving();
+        }
+    };
 
     private final ThreadAwareExecutor executor;
     private final ProactorIoHandlerConfig config;
@@ -41,6 +65,13 @@ public final class ProactorIoHandler implements IoHandler {
 
 
     private volatile Driver driver;
+    /** The thread that opened {@link #driver}. */
+    private Thread driverThread;
+    /** Counts of the drivers earlier threads of this loop closed when they left it (auto-scaling groups). */
+    private volatile DriverStats closedDriversStats;
+    /** Cancelled registrations whose ops are still in flight, and the registration that pins the loop meanwhile. */
+    private int lingering;
+    private LingeringOpsPin pin;
     private volatile boolean destroyed;
     private boolean shuttingDown;
     private boolean reportActiveTime;
@@ -92,8 +123,9 @@ public final class ProactorIoHandler implements IoHandler {
 
         @Override
         public boolean isChangingThreadSupported() {
-            // A driver belongs to the thread that opened it.
-            return false;
+            // A driver belongs to the thread that opened it: it is closed when the thread leaves the loop (with no
+            // op in flight) and a new one is opened on the next thread.
+            return true;
         }
 
         @Override
@@ -118,11 +150,25 @@ public final class ProactorIoHandler implements IoHandler {
      */
     public DriverStats stats() {
         Driver d = driver;
-        return d != null ? d.stats() : DriverStats.zero(driverKind());
+        DriverStats earlier = closedDriversStats;
+        if (d == null) {
+            return earlier != null ? earlier : DriverStats.zero(driverKind());
+        }
+        return earlier != null ? earlier.plus(d.stats()) : d.stats();
     }
 
+    /** Runs on the event loop thread when the loop starts, and again on the new thread when it resumes. */
     @Override
     public void initialize() {
+        Driver d = driver;
+        if (d != null && driverThread != Thread.currentThread()) {
+            // The previous thread left without the handler noticing (its FastThreadLocals were removed early): the
+            // driver cannot be used or closed from here. No handle's op is in flight on it (LingeringOpsPin).
+            logger.warn("{} driver of thread '{}' was not closed when the thread left the event loop; abandoning it",
+                    d.kind(), driverThread.getName());
+            ABANDONED.add(d); // never freed: the kernel may still hold its wake read
+            driver = null;
+        }
         driver();
     }
 
@@ -135,10 +181,85 @@ public final class ProactorIoHandler implements IoHandler {
                 throw new IllegalStateException("ProactorIoHandler is destroyed");
             }
             d = Drivers.open(config.driverConfig());
+            driverThread = Thread.currentThread();
             driver = d;
-            logger.debug("opened {} driver on {}", d.kind(), Thread.currentThread().getName());
+            DRIVER_OWNER.set(this);
+            logger.debug("opened {} driver on {}", d.kind(), driverThread.getName());
         }
         return d;
+    }
+
+    /**
+     * The event loop's thread leaves it (or someone removed its FastThreadLocals): close the driver if it is idle, so
+     * that the next thread opens its own. Idle is certain when the loop suspends: it has no registration then.
+     */
+    private void threadLeaving() {
+        Driver d = driver;
+        if (d == null || destroyed || driverThread != Thread.currentThread() || !registrations.isEmpty()
+                || d.inFlight() > 0) {
+            return;
+        }
+        driver = null;
+        driverThread = null;
+        try {
+            d.close();
+            closedDriversStats = closedDriversStats == null ? d.stats() : closedDriversStats.plus(d.stats());
+            logger.debug("closed {} driver: {} leaves the event loop", d.kind(), Thread.currentThread().getName());
+        } catch (Throwable t) {
+            logger.warn("failed to close the {} driver", d.kind(), t);
+        }
+    }
+
+    /** A registration was cancelled with ops in flight: keep the loop from suspending until they complete. */
+    private void lingeringStarted() {
+        if (lingering++ == 0 && !shuttingDown && executor instanceof SingleThreadIoEventLoop) {
+            LingeringOpsPin p = new LingeringOpsPin();
+            // In the event loop: registers at once, before the cancelled registration stops counting.
+            ((SingleThreadIoEventLoop) executor).register(p).addListener(f -> {
+                if (f.isSuccess()) {
+                    p.registered((IoRegistration) f.getNow());
+                }
+            });
+            pin = p;
+        }
+    }
+
+    private void lingeringEnded() {
+        if (--lingering == 0 && pin != null) {
+            LingeringOpsPin p = pin;
+            pin = null;
+            p.close();
+        }
+    }
+
+    /**
+     * Counts as a registration on the event loop while ops of cancelled registrations are in flight, so that the
+     * loop does not suspend (and this handler close its driver) before their completions have arrived.
+     */
+    private static final class LingeringOpsPin implements ProactorIoHandle {
+        private IoRegistration registration;
+        private boolean closed;
+
+        void registered(IoRegistration r) {
+            registration = r;
+            if (closed) {
+                r.cancel();
+            }
+        }
+
+        @Override
+        public void handle(IoRegistration registration, io.netty.channel.IoEvent ioEvent) {
+            // It submits nothing.
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            IoRegistration r = registration;
+            if (r != null) {
+                r.cancel();
+            }
+        }
     }
 
     @Override
@@ -369,6 +490,7 @@ public final class ProactorIoHandler implements IoHandler {
         private void removeWhenIdle() {
             if (outstanding > 0) {
                 removeLater = true;
+                lingeringStarted();
             } else {
                 remove();
             }
@@ -395,6 +517,9 @@ public final class ProactorIoHandler implements IoHandler {
             removed = true;
             canceled.set(true);
             registrations.remove(this);
+            if (removeLater) {
+                lingeringEnded();
+            }
             try {
                 handle.unregistered();
             } catch (Throwable t) {
