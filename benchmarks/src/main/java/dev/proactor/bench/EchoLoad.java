@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * Ping-pong echo load: N connections, each with exactly one message of {@code --size} bytes outstanding.
  * After {@code --warmup} seconds it measures for {@code --duration} seconds and prints one
  * {@code RESULT key=value ...} line: msg/s, latency percentiles (send to full echo received), the load's own
- * CPU use and, given {@code --server-pid}, the server's CPU time per message over the same window.
+ * CPU use and, given {@code --server-pid}, the server's CPU time per message over the same window; given
+ * {@code --server-stats-port} (a {@link ServerStatsEndpoint}), a Proactor server's kernel waits, submissions and
+ * driver system calls (kernel waits plus direct calls) per message, and completions per kernel wait over that window.
  *
  * <p>Runs on a Netty transport ({@code --transport}, default epoll) with one event loop thread, so it costs
  * about one read, one write and a share of an epoll_wait per message.
@@ -108,7 +110,7 @@ public final class EchoLoad {
 
     public static void main(String[] args) throws Exception {
         CommandLine cl = new CommandLine(args, Set.of("host", "port", "connections", "size", "warmup",
-                "duration", "transport", "threads", "server-pid"), Set.of());
+                "duration", "transport", "threads", "server-pid", "server-stats-port"), Set.of());
         String host = cl.get("host", "127.0.0.1");
         int port = cl.getInt("port", 8081);
         int connections = cl.getInt("connections", 64);
@@ -117,6 +119,7 @@ public final class EchoLoad {
         double durationSeconds = cl.getDouble("duration", 10);
         Transport transport = Transports.byName(cl.get("transport", "epoll"));
         long serverPid = Long.parseLong(cl.get("server-pid", "-1"));
+        int statsPort = cl.getInt("server-stats-port", -1);
 
         ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeZero(size));
         EventLoopGroup group = transport.newEventLoopGroup(cl.getInt("threads", 1), "load");
@@ -140,6 +143,7 @@ public final class EchoLoad {
             for (Map.Entry<EventExecutor, LoopStats> e : statsByLoop.entrySet()) {
                 e.getKey().submit(e.getValue()::reset).sync();
             }
+            Map<String, Long> serverStart = statsPort > 0 ? StatsProbe.query(statsPort, false) : null;
             long serverCpuStart = serverPid > 0 ? ProcessCpu.nanos(serverPid) : 0;
             long selfCpuStart = ProcessCpu.nanos(ProcessHandle.current().pid());
             long machineStart = ProcessCpu.machineBusyNanos();
@@ -160,6 +164,7 @@ public final class EchoLoad {
             long selfCpu = ProcessCpu.nanos(ProcessHandle.current().pid()) - selfCpuStart;
             long serverCpu = serverPid > 0 ? ProcessCpu.nanos(serverPid) - serverCpuStart : -1;
             long machine = ProcessCpu.machineBusyNanos() - machineStart;
+            Map<String, Long> serverEnd = statsPort > 0 ? StatsProbe.query(statsPort, false) : null;
 
             long messages = totals[0];
             double seconds = elapsed / 1e9;
@@ -182,6 +187,9 @@ public final class EchoLoad {
             long other = machine - selfCpu - Math.max(0, serverCpu);
             line.append(" otherCpuPct=").append(fmt(Math.max(0, 100.0 * other / elapsed)));
             line.append(" errors=").append(totals[1]);
+            if (serverStart != null) {
+                appendDriverCounters(line, serverStart, serverEnd, messages);
+            }
             System.out.println(line);
             System.out.flush();
             for (Channel ch : channels) {
@@ -190,6 +198,25 @@ public final class EchoLoad {
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /** The server's Proactor driver counters over the window, per message (absent for other transports). */
+    private static void appendDriverCounters(StringBuilder line, Map<String, Long> start, Map<String, Long> end,
+                                             long messages) {
+        long waits = StatsProbe.delta(start, end, "kernelWaits");
+        if (waits < 0 || messages == 0) {
+            return;
+        }
+        long completions = StatsProbe.delta(start, end, "completions");
+        line.append(" serverKernelWaitsPerMsg=").append(fmt3((double) waits / messages));
+        line.append(" serverSubmitsPerMsg=").append(fmt3((double) StatsProbe.delta(start, end, "submitted") / messages));
+        line.append(" serverCompletionsPerWait=").append(fmt(waits == 0 ? 0 : (double) completions / waits));
+        long direct = StatsProbe.delta(start, end, "directCalls");
+        line.append(" serverSyscallsPerMsg=").append(fmt3((double) (waits + Math.max(0, direct)) / messages));
+    }
+
+    private static String fmt3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static void sleepSeconds(double seconds) throws InterruptedException {

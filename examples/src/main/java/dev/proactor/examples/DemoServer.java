@@ -4,6 +4,7 @@ import dev.proactor.netty.AbstractProactorChannel;
 import dev.proactor.netty.Proactor;
 import dev.proactor.netty.ProactorIoHandler;
 import dev.proactor.netty.ProactorServerSocketChannel;
+import dev.proactor.runtime.DriverStats;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,12 +27,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The demo: an HTTP/1.1 keep-alive server on the Proactor transport. It says which driver it chose and why the
- * others were not, then serves until stopped (Ctrl-C shuts it down gracefully).
+ * others were not, then serves until stopped (Ctrl-C shuts it down gracefully and prints each event loop's driver
+ * counters).
  *
  * <p>Usage: {@code java -jar proactor-demo.jar [port] [bind address]}; {@code -Dproactor.driver=poll} forces a driver.
  */
@@ -55,11 +59,21 @@ public final class DemoServer {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close().syncUninterruptibly();
                 group.shutdownGracefully().syncUninterruptibly();
+                printStats(group, System.out);
             }, "demo-shutdown"));
             server.closeFuture().sync();
         } finally {
             group.shutdownGracefully();
         }
+    }
+
+    /** One line per event loop: what its driver did (submissions, completions, kernel waits, batch size, ...). */
+    static void printStats(EventLoopGroup group, PrintStream out) {
+        List<DriverStats> loops = Proactor.stats(group);
+        for (int i = 0; i < loops.size(); i++) {
+            out.println("loop " + i + " " + loops.get(i));
+        }
+        out.flush();
     }
 
     /** Binds the demo server on {@code group}; the caller closes the returned channel. */

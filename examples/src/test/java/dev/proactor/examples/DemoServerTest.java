@@ -1,8 +1,10 @@
 package dev.proactor.examples;
 
+import dev.proactor.netty.Proactor;
 import dev.proactor.netty.ProactorIoHandler;
 import dev.proactor.netty.ProactorIoHandlerConfig;
 import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.DriverStats;
 import dev.proactor.runtime.Drivers;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +48,13 @@ class DemoServerTest {
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        DemoServer.printStats(group, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String stats = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(stats.startsWith("loop 0 " + kind.propertyName() + ": submitted="), stats);
+        DriverStats s = Proactor.stats(group).get(0);
+        // accept, then per request at least a read and a write: three requests on one connection
+        assertTrue(s.submitted() >= 7 && s.completions() >= 7 && s.kernelWaits() >= 1, s::toString);
     }
 
     private static String read(InputStream in) throws Exception {

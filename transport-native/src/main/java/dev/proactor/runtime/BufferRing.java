@@ -48,6 +48,7 @@ public final class BufferRing {
     private int freeCount;
     private int handedOut;
     private final ArrayDeque<Runnable> waiters = new ArrayDeque<>();
+    private final DriverCounters counters;
     private boolean closed;
 
     /**
@@ -55,6 +56,12 @@ public final class BufferRing {
      * with a null {@code kernel} the ring keeps its own free list and the driver lends buffers with {@link #take()}.
      */
     public BufferRing(int groupId, int bufferCount, int bufferSize, KernelRing kernel) {
+        this(groupId, bufferCount, bufferSize, kernel, new DriverCounters(null));
+    }
+
+    /** As {@link #BufferRing(int, int, int, KernelRing)}, counting every {@link #recycle} in the driver's {@code counters}. */
+    public BufferRing(int groupId, int bufferCount, int bufferSize, KernelRing kernel, DriverCounters counters) {
+        this.counters = counters;
         checkArguments(groupId, bufferCount, bufferSize);
         this.groupId = groupId;
         this.bufferCount = bufferCount;
@@ -147,6 +154,7 @@ public final class BufferRing {
         }
         state[bufferId] = AVAILABLE;
         handedOut--;
+        counters.bufferRecycled();
         if (closed) {
             return;
         }

@@ -54,6 +54,12 @@ public interface Driver extends AutoCloseable {
     /** Ends a blocking {@link #poll} early, or makes the next one return at once. Any thread may call it. */
     void wake();
 
+    /**
+     * What this driver has done so far (submissions, completions, system calls into the kernel's wait, ...).
+     * Any thread may call it, also after {@link #close}.
+     */
+    DriverStats stats();
+
     /** Operations submitted whose final completion has not been delivered yet. */
     int inFlight();
 

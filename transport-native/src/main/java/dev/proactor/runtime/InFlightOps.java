@@ -15,8 +15,15 @@ public final class InFlightOps {
     private int[] free;
     private int freeCount;
     private int size;
+    private final DriverCounters counters;
 
     public InFlightOps(int initialCapacity) {
+        this(initialCapacity, new DriverCounters(null));
+    }
+
+    /** A table that counts every {@link #add} as a submission and every {@link #complete} as a completion in {@code counters}. */
+    public InFlightOps(int initialCapacity, DriverCounters counters) {
+        this.counters = counters;
         int cap = Math.max(16, initialCapacity);
         ops = new Op[cap];
         free = new int[cap];
@@ -38,6 +45,7 @@ public final class InFlightOps {
         ops[slot] = op;
         op.slot(slot);
         size++;
+        counters.submitted();
         return slot;
     }
 
@@ -79,6 +87,7 @@ public final class InFlightOps {
      * released after the handler returns, so the handler can still read the memory.
      */
     public void complete(Op op, int result, int flags, CompletionHandler handler) {
+        counters.completed();
         if (Completion.hasMore(flags)) {
             invoke(handler, op, result, flags);
             return;

@@ -201,8 +201,12 @@ public final class Op {
     }
 
     /**
-     * Moves up to {@code length} bytes from {@code fdIn} to {@code fdOut}; one of them must be a pipe.
-     * An offset of {@link #NO_OFFSET} uses (and advances) the descriptor's own position.
+     * Moves up to {@code length} bytes from {@code fdIn} to {@code fdOut}. Linux (io_uring, poll): splice(2), one
+     * of them must be a pipe; an offset of {@link #NO_OFFSET} uses (and advances) the descriptor's own position.
+     * IOCP: {@code fdIn} is a file handle read from {@code offsetIn} (required), {@code fdOut} a connected socket
+     * ({@code offsetOut} {@link #NO_OFFSET}), sent with TransmitFile, no pipe needed; flags are ignored, at most
+     * 2^31 - 2 bytes go per op. On both, a result below {@code length} (0 at the end of the file) means the file
+     * has no more.
      */
     public Op prepareSplice(int fdIn, long offsetIn, int fdOut, long offsetOut, int length, int spliceFlags) {
         set(OpCode.SPLICE, fdIn, 0, length, offsetIn, spliceFlags);

@@ -25,6 +25,6 @@ public enum OpCode {
     READ,
     /** write(2)/pwrite(2). */
     WRITE,
-    /** splice(2) between a pipe and a file or socket: zero-copy file transfer. */
+    /** Zero-copy file transfer: splice(2) between a pipe and a file or socket (Linux); TransmitFile file → socket (IOCP). */
     SPLICE
 }

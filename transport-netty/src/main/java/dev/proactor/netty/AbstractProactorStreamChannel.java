@@ -70,6 +70,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private final ProactorIoOps readOps = new ProactorIoOps(readOp);
     private final ProactorIoOps writeOps = new ProactorIoOps(writeOp);
     private final ProactorIoOps connectOps = new ProactorIoOps(connectOp);
+    private final PeerCloseWatch peerClose = new PeerCloseWatch();
 
     /** The buffer the receive in flight writes into; owned by the channel until that receive completes. */
     private ByteBuf readBuffer;
@@ -90,6 +91,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private boolean lastReceiveDrained;
     private boolean eof;
     private boolean inputClosedSeenErrorOnRead;
+    /** The peer closed while the channel was not reading: read to the end of the input whatever AUTO_READ says. */
+    private boolean drainingAfterPeerClose;
     private boolean inWriteComplete;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
@@ -110,6 +113,17 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     @Override
     public abstract DuplexChannelConfig config();
+
+    @Override
+    void registered(ProactorIoRegistration registration) {
+        super.registered(registration);
+        recvRing = registration.recvBufferRing();
+        reportsSockNonempty = registration.driverKind() == DriverKind.IO_URING;
+        if (active) {
+            // Accepted: runs after channelActive and the read AUTO_READ starts, so it arms only if nothing reads.
+            eventLoop().execute(this::watchPeerClose);
+        }
+    }
 
     // ---- shutdown -------------------------------------------------------------------------------------------
 
@@ -231,12 +245,6 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     // ---- reading --------------------------------------------------------------------------------------------
 
-    @Override
-    void registered(ProactorIoRegistration registration) {
-        super.registered(registration);
-        recvRing = registration.recvBufferRing();
-        reportsSockNonempty = registration.driverKind() == DriverKind.IO_URING;
-    }
 
     @Override
     protected void doBeginRead() {
@@ -261,8 +269,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 return;
             }
             readPending = false;
-            // Stop waiting for data nobody asked for; if data came first, the completion still delivers it.
-            cancel(readOps);
+            if (!drainingAfterPeerClose) {
+                // Stop waiting for data nobody asked for; if data came first, the completion still delivers it.
+                cancel(readOps);
+            }
         });
     }
 
@@ -271,13 +281,14 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         handle.reset(config());
         readLoopHasData = false;
         BufferRing ring = recvRing;
-        if (ring != null && config().isAutoRead() && !ring.isClosed()) {
+        if (ring != null && config().isAutoRead() && !ring.isClosed() && !drainingAfterPeerClose) {
             // One armed receive serves every read until it ends (EOF, error, cancel, ENOBUFS).
             readOp.prepareRecvMultishot(socket.fd(), ring.groupId(), 0);
             submit(readOps);
             return;
         }
-        submitReceive(handle, 0);
+        // After the peer's close a receive never waits; MSG_DONTWAIT only guards a poll that fired for POLLERR alone.
+        submitReceive(handle, drainingAfterPeerClose ? LinuxConstants.MSG_DONTWAIT : 0);
     }
 
     /**
@@ -326,6 +337,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         if (readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
             startReadLoop();
         }
+        watchPeerClose();
     }
 
     private void readComplete0(ByteBuf buf, int res, int flags) {
@@ -345,7 +357,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             boolean moreData = (flags & Completion.SOCK_NONEMPTY) != 0
                     || (!reportsSockNonempty && res == handle.attemptedBytesRead());
             lastReceiveDrained = !moreData;
-            if (moreData && handle.continueReading() && active && !isClosing() && !eof) {
+            // Draining after the peer's close reads on to EOF whatever the allocator says, as epoll does after EPOLLRDHUP.
+            if ((drainingAfterPeerClose || moreData && handle.continueReading()) && active && !isClosing() && !eof) {
                 submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
             } else {
                 endReadLoop(handle);
@@ -365,6 +378,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             shutdownInputAfterRead(true);
         } else if (res == EAGAIN) {
             lastReceiveDrained = true;
+            drainingAfterPeerClose = false;
             handle.lastBytesRead(0);
             endReadLoop(handle);
         } else if (res == ECANCELED) {
@@ -441,6 +455,9 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         } else if (!more && readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
             startReadLoop();
         }
+        if (!more) {
+            watchPeerClose();
+        }
     }
 
     private final Runnable restartRead = () -> {
@@ -473,6 +490,34 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private void endReadLoop(RecvByteBufAllocator.Handle handle) {
         handle.readComplete();
         pipeline().fireChannelReadComplete();
+    }
+
+    /** Arms the POLLRDHUP poll if the channel is connected but no receive is in flight. Event loop only. */
+    final void watchPeerClose() {
+        if (readsBytes() && active && !eof && !inputClosedSeenErrorOnRead && !drainingAfterPeerClose && !isClosing()
+                && isOpen() && !readOp.isInFlight() && peerClose.prepare(socket.fd(), driverKind())) {
+            submit(peerClose.ops);
+        }
+    }
+
+    /** Whether reads go through the byte read loop (a domain socket reading descriptors does not). */
+    boolean readsBytes() {
+        return true;
+    }
+
+    /** The POLLRDHUP poll completed: read what is left and the EOF now, whether a read was asked for or not. */
+    private void peerCloseComplete(int res) {
+        if (!peerClose.completed(res) || !readsBytes() || isClosing() || !isOpen() || !active || eof
+                || inputClosedSeenErrorOnRead) {
+            return;
+        }
+        if (inputShutdown && !config().isAllowHalfClosure()) {
+            return; // our own shutdownInput() raised it; epoll does not read then either
+        }
+        drainingAfterPeerClose = true;
+        if (!readOp.isInFlight() && !inReadComplete) {
+            startReadLoop();
+        }
     }
 
     /** EOF or a read error: half-close if allowed, else close. Mirrors the epoll transport. */
@@ -759,6 +804,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         } else if (readPending && !readOp.isInFlight() && !isClosing()) {
             startReadLoop();
         }
+        watchPeerClose();
     }
 
     /** The peer's address once connected to {@code requestedRemoteAddress}, keeping the host name the user gave. */
@@ -806,6 +852,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         }
     }
 
+    /** Whether the POLLRDHUP poll is armed (tests). Event loop only. */
+    boolean isPeerCloseWatched() {
+        return peerClose.isInFlight();
+    }
+
     /** Whether a receive is in flight (the kernel may be writing the read buffer). Event loop only. */
     boolean isReadInFlight() {
         return readOp.isInFlight();
@@ -814,6 +865,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     /** Whether a send is in flight (the kernel may be reading the outbound ByteBufs). Event loop only. */
     boolean isWriteInFlight() {
         return writeOp.isInFlight();
+    }
+
+    /** Whether an op of a FileRegion (splice, TransmitFile, poll or copy send) is in flight. Event loop only. */
+    boolean isFileRegionInFlight() {
+        return fileRegions != null && fileRegions.isInFlight();
     }
 
     class StreamUnsafe extends AbstractProactorUnsafe {
@@ -897,6 +953,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 writeComplete(result);
             } else if (op == connectOp) {
                 connectComplete(result);
+            } else if (peerClose.owns(op)) {
+                peerCloseComplete(result);
             } else if (fileRegions != null && fileRegions.owns(op)) {
                 fileRegionComplete(op, result);
             }
@@ -905,12 +963,14 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         @Override
         boolean hasOpsInFlight() {
             // inWriteComplete: a write listener's close waits until the completion has removed all the send wrote.
-            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight() || inWriteComplete;
+            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight() || peerClose.isInFlight()
+                    || inWriteComplete;
         }
 
         @Override
         void cancelOps() {
             cancel(readOps);
+            cancel(peerClose.ops);
             // What the socket can take at once is still sent, as with a synchronous write before close.
             cancelWrites();
             cancel(connectOps);

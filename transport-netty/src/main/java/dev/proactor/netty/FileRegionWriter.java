@@ -2,6 +2,7 @@ package dev.proactor.netty;
 
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
+import dev.proactor.runtime.FileHandles;
 import dev.proactor.runtime.NativeBuffer;
 import dev.proactor.runtime.Op;
 import dev.proactor.runtime.linux.LibC;
@@ -20,10 +21,11 @@ import java.nio.channels.WritableByteChannel;
 /**
  * Sends the {@link FileRegion} at the head of a stream channel's outbound buffer.
  *
- * <p>A {@link DefaultFileRegion} goes without a copy through user space: SPLICE file → pipe, then SPLICE pipe →
- * socket, through one non-blocking pipe per channel (created on first use, grown to 1 MiB where allowed). A
+ * <p>A {@link DefaultFileRegion} goes without a copy through user space. Linux: SPLICE file → pipe, then SPLICE
+ * pipe → socket, through one non-blocking pipe per channel (created on first use, grown to 1 MiB where allowed). A
  * splice into a full socket that completes with -EAGAIN (io_uring runs splices without arming a poll) waits for
- * a POLL op, then is repeated. Any other FileRegion is sent through its {@link FileRegion#transferTo} into a
+ * a POLL op, then is repeated. Windows (IOCP): SPLICE file → socket, which the driver makes a TransmitFile, in
+ * pieces of at most {@value #TRANSMIT_CHUNK} bytes (TransmitFile takes at most 2^31 - 2). Any other FileRegion is sent through its {@link FileRegion#transferTo} into a
  * direct buffer and SEND ops. Regions of any count (over 2 GiB too) go in pieces; a file shorter than the
  * region fails the write with an IOException, as epoll does. The region stays in the outbound buffer (so stays
  * referenced, its file open) until its last op has completed.
@@ -33,6 +35,10 @@ final class FileRegionWriter {
     private static final int PIPE_SIZE = 1 << 20;
     private static final int COPY_CHUNK = 256 << 10;
     private static final int SPLICE_FLAGS = LinuxConstants.SPLICE_F_MOVE | LinuxConstants.SPLICE_F_NONBLOCK;
+    /** Bytes per TransmitFile: large enough to be few calls, small enough for regular progress events. */
+    static final int TRANSMIT_CHUNK = 64 << 20;
+    /** Splice needs a pipe on Linux; the IOCP driver's SPLICE goes from the file straight to the socket. */
+    private static final boolean THROUGH_PIPE = LibC.AVAILABLE;
 
     private final AbstractProactorStreamChannel channel;
     final Op toPipe = new Op();
@@ -97,10 +103,11 @@ final class FileRegionWriter {
     private void begin(FileRegion msg) throws IOException {
         finishRegion();
         region = msg;
-        // SPLICE is Linux's: elsewhere (IOCP) every region takes the copy path.
-        int fd = msg instanceof DefaultFileRegion && LibC.AVAILABLE ? FileRegions.openForSplice((DefaultFileRegion) msg) : -1;
+        int fd = msg instanceof DefaultFileRegion ? FileRegions.openForSplice((DefaultFileRegion) msg) : -1;
         if (fd >= 0) {
-            ensurePipe();
+            if (THROUGH_PIPE) {
+                ensurePipe();
+            }
             fileFd = fd;
             filePosition = msg.position() + msg.transferred();
             fileRemaining = msg.count() - msg.transferred();
@@ -127,6 +134,9 @@ final class FileRegionWriter {
     // ---- splice path ----
 
     private boolean spliceStep(ChannelOutboundBuffer in) throws IOException {
+        if (!THROUGH_PIPE) {
+            return transmitStep(in);
+        }
         if (pipeBytes > 0) {
             submit(toSocket.prepareSplice(pipeRead, Op.NO_OFFSET, channel.socket.fd(), Op.NO_OFFSET, pipeBytes,
                     SPLICE_FLAGS | (fileRemaining > 0 ? LinuxConstants.SPLICE_F_MORE : 0)), toSocketOps);
@@ -137,6 +147,16 @@ final class FileRegionWriter {
             done(in);
             return false;
         }
+        return true;
+    }
+
+    private boolean transmitStep(ChannelOutboundBuffer in) throws IOException {
+        if (fileRemaining <= 0) {
+            done(in);
+            return false;
+        }
+        int len = (int) Math.min(fileRemaining, TRANSMIT_CHUNK);
+        submit(toSocket.prepareSplice(fileFd, filePosition, channel.socket.fd(), Op.NO_OFFSET, len, 0), toSocketOps);
         return true;
     }
 
@@ -168,6 +188,18 @@ final class FileRegionWriter {
             pipeBytes = res;
             filePosition += res;
             fileRemaining -= res;
+        } else if (op == toSocket && !THROUGH_PIPE) {
+            if (res < 0) {
+                throw ErrnoException.of("TransmitFile(file -> socket)", res);
+            }
+            if (res == 0) {
+                throw FileRegions.fileTooShort(region, filePosition - region.position());
+            }
+            spliceOps++;
+            splicedBytes += res;
+            filePosition += res;
+            fileRemaining -= res;
+            in.progress(res);
         } else if (op == toSocket) {
             if (res == -Errno.EAGAIN || res == 0) {
                 submit(waitWritable.preparePoll(channel.socket.fd(), LinuxConstants.POLLOUT), waitWritableOps);
@@ -206,7 +238,7 @@ final class FileRegionWriter {
     void finishRegion() {
         region = null;
         if (fileFd >= 0) {
-            LibC.close(fileFd); // a regular file: never in the poll driver's epoll set
+            FileHandles.close(fileFd); // a regular file: never in the poll driver's epoll set
             fileFd = -1;
         }
         pipeBytes = 0;

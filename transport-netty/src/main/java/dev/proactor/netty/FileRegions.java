@@ -1,7 +1,7 @@
 package dev.proactor.netty;
 
+import dev.proactor.runtime.FileHandles;
 import dev.proactor.runtime.linux.LibC;
-import dev.proactor.runtime.linux.LinuxConstants;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
 import io.netty.util.internal.logging.InternalLogger;
@@ -16,7 +16,7 @@ import java.nio.channels.FileChannel;
 /**
  * Reaches the file behind a {@link DefaultFileRegion}, which has no public accessor for it: the region's
  * {@code File} (a Netty field, readable by reflection on the class path) is opened again read-only for the
- * splice; a region made from a {@code FileChannel} needs the JDK's descriptor field, readable only with
+ * splice (Linux) or TransmitFile (Windows); a region made from a {@code FileChannel} needs the JDK's descriptor field, readable only with
  * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED}. When neither
  * works the region is sent by copying (and that is logged once).
  */
@@ -40,15 +40,19 @@ final class FileRegions {
         }
     }
 
-    /** A new read-only descriptor of the region's file (the caller closes it), or -1 if it cannot be had. */
+    /**
+     * A new read-only descriptor (Windows: handle) of the region's file, for SPLICE (the caller closes it with
+     * {@link FileHandles#close}), or -1 if it cannot be had.
+     */
     static int openForSplice(DefaultFileRegion region) throws IOException {
         File file = get(REGION_FILE, region, File.class);
         if (file != null) {
-            int fd = LibC.open(file.getPath(), LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC, 0);
-            if (fd < 0) {
-                throw new IOException("cannot open " + file + ": " + dev.proactor.runtime.Errno.name(LibC.errno()));
-            }
-            return fd;
+            return FileHandles.openForReading(file.toPath());
+        }
+        if (!LibC.AVAILABLE) {
+            logCopy("DefaultFileRegions made from a FileChannel are sent by copying on Windows (TransmitFile needs the"
+                    + " file's path)");
+            return -1;
         }
         region.open();
         FileChannel channel = get(REGION_CHANNEL, region, FileChannel.class);
@@ -59,12 +63,16 @@ final class FileRegions {
                 return copy;
             }
         }
+        logCopy("DefaultFileRegions made from a FileChannel are sent by copying: the JDK hides the descriptor "
+                + "(--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED lets them be spliced)");
+        return -1;
+    }
+
+    private static void logCopy(String message) {
         if (!copyLogged) {
             copyLogged = true;
-            logger.info("DefaultFileRegions made from a FileChannel are sent by copying: the JDK hides the descriptor "
-                    + "(--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED lets them be spliced)");
+            logger.info(message);
         }
-        return -1;
     }
 
     private static <T> T get(Field f, Object o, Class<T> type) {

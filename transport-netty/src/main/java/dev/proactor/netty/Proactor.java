@@ -1,8 +1,14 @@
 package dev.proactor.netty;
 
 import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.DriverStats;
 import dev.proactor.runtime.DriverUnavailableException;
 import dev.proactor.runtime.Drivers;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Whether the Proactor transport can run here, in the style of Netty's {@code Epoll} and {@code IoUring}
@@ -83,6 +89,25 @@ public final class Proactor {
     /** The driver event loops use unless their {@link ProactorIoHandlerConfig} forces one; null if none can run. */
     public static DriverKind driverKind() {
         return DEFAULT_KIND;
+    }
+
+    /**
+     * The driver counters of every event loop of {@code group}, in the group's order (see
+     * {@link ProactorIoHandler#stats()}); any thread. Sum them with {@link DriverStats#plus}, or subtract two
+     * readings with {@link DriverStats#minus} for an interval.
+     *
+     * @throws IllegalArgumentException if a loop of the group does not run a {@link ProactorIoHandler}
+     */
+    public static List<DriverStats> stats(EventLoopGroup group) {
+        List<DriverStats> out = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            ProactorIoHandler handler = ProactorLoopRegistry.handlerOf(loop);
+            if (handler == null) {
+                throw new IllegalArgumentException(loop + " is not a Proactor event loop");
+            }
+            out.add(handler.stats());
+        }
+        return out;
     }
 
     /** One line: the driver chosen and why each other one was not (seccomp EPERM, io_uring_disabled, ...). */

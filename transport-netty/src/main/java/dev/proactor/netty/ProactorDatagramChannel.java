@@ -59,8 +59,10 @@ import java.nio.channels.UnresolvedAddressException;
  * once all of them have completed, so the ByteBufs stay referenced while the kernel may read them.
  *
  * <p>Semantics follow the epoll transport: a datagram longer than the buffer is delivered truncated (as recvmsg
- * leaves it, MSG_TRUNC), a failed send fails only its own write, ECONNREFUSED on a connected socket becomes a
- * {@link PortUnreachableException}, and {@link #disconnect()} makes the channel inactive.
+ * leaves it, MSG_TRUNC), a failed send fails only its own write, ECONNREFUSED (Windows: WSAECONNRESET) on a
+ * connected socket becomes a {@link PortUnreachableException}, and {@link #disconnect()} makes the channel
+ * inactive. On Windows (IOCP) UDP GSO/GRO, SO_REUSEPORT and the other Linux-only options are refused with an
+ * error that names the platform.
  */
 public final class ProactorDatagramChannel extends AbstractProactorChannel implements DatagramChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(ProactorDatagramChannel.class);
@@ -471,8 +473,13 @@ public final class ProactorDatagramChannel extends AbstractProactorChannel imple
         }
     }
 
+    /** ICMP port unreachable on a connected socket: ECONNREFUSED on Linux, WSAECONNRESET (ECONNRESET) on Windows. */
+    private boolean isPortUnreachable(int res) {
+        return connected && (res == -Errno.ECONNREFUSED || res == -Errno.ECONNRESET);
+    }
+
     private IOException receiveError(int res) {
-        if (res == -Errno.ECONNREFUSED && connected) {
+        if (isPortUnreachable(res)) {
             PortUnreachableException e = new PortUnreachableException("recvmsg: " + Errno.name(-res)
                     + " (nothing listens at " + remoteAddress() + ")");
             e.initCause(ErrnoException.of("recvmsg", res));
@@ -567,7 +574,9 @@ public final class ProactorDatagramChannel extends AbstractProactorChannel imple
         if (msg instanceof SegmentedDatagramPacket) {
             if (!isSegmentedDatagramPacketSupported()) {
                 throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
-                        + " (the kernel has no UDP_SEGMENT)" + EXPECTED_TYPES);
+                        + (com.sun.jna.Platform.isLinux() ? " (the kernel has no UDP_SEGMENT)"
+                        : " (UDP GSO, UDP_SEGMENT, is Linux's: not available on " + System.getProperty("os.name") + ")")
+                        + EXPECTED_TYPES);
             }
             SegmentedDatagramPacket p = (SegmentedDatagramPacket) msg;
             checkUnresolved(p.recipient());
@@ -742,7 +751,7 @@ public final class ProactorDatagramChannel extends AbstractProactorChannel imple
     }
 
     private IOException sendError(int res) {
-        if (res == -Errno.ECONNREFUSED && connected) {
+        if (isPortUnreachable(res)) {
             PortUnreachableException e = new PortUnreachableException("sendmsg: " + Errno.name(-res));
             e.initCause(ErrnoException.of("sendmsg", res));
             return e;

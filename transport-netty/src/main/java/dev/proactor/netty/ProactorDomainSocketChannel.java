@@ -251,6 +251,12 @@ public final class ProactorDomainSocketChannel extends AbstractProactorStreamCha
         });
     }
 
+    @Override
+    boolean readsBytes() {
+        // Descriptors are read only when asked for: the peer's close is then seen by that receive, not watched for.
+        return config.getReadMode() != DomainSocketReadMode.FILE_DESCRIPTORS;
+    }
+
     private void submitFdReceive() {
         if (fdReceive == null) {
             fdReceive = new MsgOp(FD_CONTROL);

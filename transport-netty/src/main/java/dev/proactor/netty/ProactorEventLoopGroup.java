@@ -1,7 +1,9 @@
 package dev.proactor.netty;
 
+import dev.proactor.runtime.DriverStats;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
@@ -34,5 +36,10 @@ public final class ProactorEventLoopGroup extends MultiThreadIoEventLoopGroup {
 
     public ProactorEventLoopGroup(int nThreads, Executor executor, ProactorIoHandlerConfig config) {
         super(nThreads, executor, ProactorIoHandler.newFactory(config));
+    }
+
+    /** The driver counters of each event loop, in order: {@link Proactor#stats(io.netty.channel.EventLoopGroup)}. */
+    public List<DriverStats> stats() {
+        return Proactor.stats(this);
     }
 }

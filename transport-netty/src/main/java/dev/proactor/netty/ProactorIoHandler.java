@@ -5,6 +5,7 @@ import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
 import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.DriverStats;
 import dev.proactor.runtime.Drivers;
 import dev.proactor.runtime.Op;
 import io.netty.channel.IoHandle;
@@ -13,13 +14,17 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.SingleThreadIoEventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,11 +33,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runtime {@link Op}s through their registration; each completion is delivered to the handle that submitted it.
  * A registration stays alive until its last op has completed, so a handle's memory is never freed while the
  * kernel may still use it.
+ *
+ * <p>Changing threads (Netty's auto-scaling groups suspend an idle loop; a later task resumes it on another
+ * thread): a driver belongs to the thread that opened it, so the handler closes its driver when the thread leaves
+ * the loop and opens a new one in {@link #initialize()} on the next. No op is in flight then: a loop suspends only
+ * with no registration, and while ops of cancelled registrations are still in flight the handler holds one
+ * registration of its own ({@link LingeringOpsPin}) on the loop.
  */
 public final class ProactorIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(ProactorIoHandler.class);
     private static final long PREPARE_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** Drivers whose thread left without closing them: kept reachable, so their memory is never freed. */
+    private static final List<Driver> ABANDONED = new CopyOnWriteArrayList<>();
+
+    /**
+     * The handler whose driver the current thread owns. Netty's event loop removes its thread's FastThreadLocals when
+     * the thread leaves the loop (suspension, and after destroy() at termination): that is when the driver is closed.
+     */
+    private static final FastThreadLocal<ProactorIoHandler> DRIVER_OWNER = new FastThreadLocal<ProactorIoHandler>() {
+        @Override
+        protected void onRemoval(ProactorIoHandler handler) {
+            handler.threadLeaving();
+        }
+    };
 
     private final ThreadAwareExecutor executor;
     private final ProactorIoHandlerConfig config;
@@ -47,6 +72,13 @@ public final class ProactorIoHandler implements IoHandler {
     /** Made with the first channel that asks; null until then, or if not used. */
     private BufferRing recvRing;
     private boolean recvRingDecided;
+    /** The thread that opened {@link #driver}. */
+    private Thread driverThread;
+    /** Counts of the drivers earlier threads of this loop closed when they left it (auto-scaling groups). */
+    private volatile DriverStats closedDriversStats;
+    /** Cancelled registrations whose ops are still in flight, and the registration that pins the loop meanwhile. */
+    private int lingering;
+    private LingeringOpsPin pin;
     private volatile boolean destroyed;
     private boolean shuttingDown;
     private boolean reportActiveTime;
@@ -55,6 +87,7 @@ public final class ProactorIoHandler implements IoHandler {
     private ProactorIoHandler(ThreadAwareExecutor executor, ProactorIoHandlerConfig config) {
         this.executor = executor;
         this.config = config;
+        ProactorLoopRegistry.register(executor, this);
     }
 
     /** A factory for handlers with the default configuration. */
@@ -97,8 +130,9 @@ public final class ProactorIoHandler implements IoHandler {
 
         @Override
         public boolean isChangingThreadSupported() {
-            // A driver belongs to the thread that opened it.
-            return false;
+            // A driver belongs to the thread that opened it: it is closed when the thread leaves the loop (with no
+            // op in flight) and a new one is opened on the next thread.
+            return true;
         }
 
         @Override
@@ -116,8 +150,32 @@ public final class ProactorIoHandler implements IoHandler {
         return config.driverKind() != null ? config.driverKind() : Proactor.driverKind();
     }
 
+    /**
+     * What this loop's driver has done so far: operations submitted and completed, system calls into the kernel's
+     * wait, completions per such call, cancels, provided-buffer recycles. Any thread; all zero before the loop has
+     * started, the final counts after it has ended. {@link Proactor#stats} gives them for a whole group.
+     */
+    public DriverStats stats() {
+        Driver d = driver;
+        DriverStats earlier = closedDriversStats;
+        if (d == null) {
+            return earlier != null ? earlier : DriverStats.zero(driverKind());
+        }
+        return earlier != null ? earlier.plus(d.stats()) : d.stats();
+    }
+
+    /** Runs on the event loop thread when the loop starts, and again on the new thread when it resumes. */
     @Override
     public void initialize() {
+        Driver d = driver;
+        if (d != null && driverThread != Thread.currentThread()) {
+            // The previous thread left without the handler noticing (its FastThreadLocals were removed early): the
+            // driver cannot be used or closed from here. No handle's op is in flight on it (LingeringOpsPin).
+            logger.warn("{} driver of thread '{}' was not closed when the thread left the event loop; abandoning it",
+                    d.kind(), driverThread.getName());
+            ABANDONED.add(d); // never freed: the kernel may still hold its wake read
+            driver = null;
+        }
         driver();
     }
 
@@ -130,10 +188,87 @@ public final class ProactorIoHandler implements IoHandler {
                 throw new IllegalStateException("ProactorIoHandler is destroyed");
             }
             d = Drivers.open(config.driverConfig());
+            driverThread = Thread.currentThread();
             driver = d;
-            logger.debug("opened {} driver on {}", d.kind(), Thread.currentThread().getName());
+            recvRing = null; // a ring belongs to the driver it was registered with
+            recvRingDecided = false;
+            DRIVER_OWNER.set(this);
+            logger.debug("opened {} driver on {}", d.kind(), driverThread.getName());
         }
         return d;
+    }
+
+    /**
+     * The event loop's thread leaves it (or someone removed its FastThreadLocals): close the driver if it is idle, so
+     * that the next thread opens its own. Idle is certain when the loop suspends: it has no registration then.
+     */
+    private void threadLeaving() {
+        Driver d = driver;
+        if (d == null || destroyed || driverThread != Thread.currentThread() || !registrations.isEmpty()
+                || d.inFlight() > 0) {
+            return;
+        }
+        driver = null;
+        driverThread = null;
+        try {
+            d.close();
+            closedDriversStats = closedDriversStats == null ? d.stats() : closedDriversStats.plus(d.stats());
+            logger.debug("closed {} driver: {} leaves the event loop", d.kind(), Thread.currentThread().getName());
+        } catch (Throwable t) {
+            logger.warn("failed to close the {} driver", d.kind(), t);
+        }
+    }
+
+    /** A registration was cancelled with ops in flight: keep the loop from suspending until they complete. */
+    private void lingeringStarted() {
+        if (lingering++ == 0 && !shuttingDown && executor instanceof SingleThreadIoEventLoop) {
+            LingeringOpsPin p = new LingeringOpsPin();
+            // In the event loop: registers at once, before the cancelled registration stops counting.
+            ((SingleThreadIoEventLoop) executor).register(p).addListener(f -> {
+                if (f.isSuccess()) {
+                    p.registered((IoRegistration) f.getNow());
+                }
+            });
+            pin = p;
+        }
+    }
+
+    private void lingeringEnded() {
+        if (--lingering == 0 && pin != null) {
+            LingeringOpsPin p = pin;
+            pin = null;
+            p.close();
+        }
+    }
+
+    /**
+     * Counts as a registration on the event loop while ops of cancelled registrations are in flight, so that the
+     * loop does not suspend (and this handler close its driver) before their completions have arrived.
+     */
+    private static final class LingeringOpsPin implements ProactorIoHandle {
+        private IoRegistration registration;
+        private boolean closed;
+
+        void registered(IoRegistration r) {
+            registration = r;
+            if (closed) {
+                r.cancel();
+            }
+        }
+
+        @Override
+        public void handle(IoRegistration registration, io.netty.channel.IoEvent ioEvent) {
+            // It submits nothing.
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            IoRegistration r = registration;
+            if (r != null) {
+                r.cancel();
+            }
+        }
     }
 
     @Override
@@ -388,6 +523,7 @@ public final class ProactorIoHandler implements IoHandler {
         private void removeWhenIdle() {
             if (outstanding > 0) {
                 removeLater = true;
+                lingeringStarted();
             } else {
                 remove();
             }
@@ -414,6 +550,9 @@ public final class ProactorIoHandler implements IoHandler {
             removed = true;
             canceled.set(true);
             registrations.remove(this);
+            if (removeLater) {
+                lingeringEnded();
+            }
             try {
                 handle.unregistered();
             } catch (Throwable t) {

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The datagram and domain socket configs accept their options and read them back from the socket. */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
+@EnabledOnOs(value = OS.LINUX, disabledReason = "Linux options (UDP_GRO, SO_REUSEPORT, IP_FREEBIND) and unix sockets; the Windows datagram options are in DatagramWindowsOptionsTest")
 class DatagramAndDomainOptionsTest {
 
     @SuppressWarnings({"unchecked", "rawtypes"})

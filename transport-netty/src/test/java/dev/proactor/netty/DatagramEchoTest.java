@@ -9,8 +9,6 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Datagram echo between Proactor and NIO on IPv4 and IPv6, with the Proactor side as client (connected, writing
  * plain ByteBufs, or unconnected, writing DatagramPackets) and as echo server.
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
 class DatagramEchoTest {
     private static final int COUNT = 2000;
     private static final int WINDOW = 64;
@@ -43,6 +40,8 @@ class DatagramEchoTest {
         });
         return b.build();
     }
+
+    private static final boolean UNDER_WINE = Boolean.getBoolean("proactor.test.wine");
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
@@ -113,7 +112,9 @@ class DatagramEchoTest {
             for (InetSocketAddress from : collector.seen.values()) {
                 assertEquals(to.getPort(), from.getPort());
             }
-            if (connected) {
+            // Wine limitation: the JDK's own DatagramChannel.disconnect fails under Wine ("Invalid argument: bind",
+            // the JDK re-binds on Windows), so only Proactor clients are disconnected there.
+            if (connected && !(UNDER_WINE && clientType == NioDatagramChannel.class)) {
                 client.disconnect().sync();
                 assertFalse(client.isConnected());
                 assertNull(client.remoteAddress());

@@ -12,8 +12,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,8 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * loopback of multicast (IPV6_MULTICAST_LOOP): nothing leaves the host at hop limit 1 to an ff05:: group it
  * has no listeners for. It is skipped, with the reason, if the host has no such interface.
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
 class DatagramMulticastTest {
+    private static final boolean UNDER_WINE = Boolean.getBoolean("proactor.test.wine");
 
     @ParameterizedTest
     @MethodSource("dev.proactor.netty.TestDrivers#available")
@@ -105,10 +103,13 @@ class DatagramMulticastTest {
             send(sender, to, 1);
             assertEquals(1, received.take());
 
-            // Blocking the sender's address stops its datagrams to the group.
-            receiver.block(group, iface, ifaceAddress).sync();
-            send(sender, to, 2);
-            assertNull(received.poll(300), "a datagram from a blocked source arrived");
+            // Blocking the sender's address stops its datagrams to the group. Wine limitation: Wine's setsockopt
+            // has no MCAST_BLOCK_SOURCE (WSAENOPROTOOPT), which Windows uses for IPv6 source filters.
+            if (!(UNDER_WINE && family == SocketProtocolFamily.INET6)) {
+                receiver.block(group, iface, ifaceAddress).sync();
+                send(sender, to, 2);
+                assertNull(received.poll(300), "a datagram from a blocked source arrived");
+            }
 
             receiver.leaveGroup(to, iface).sync();
             receiver.joinGroup(to, iface).sync(); // a new membership has no blocked sources

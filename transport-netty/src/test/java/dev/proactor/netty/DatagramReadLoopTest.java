@@ -6,8 +6,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Several datagrams per read loop: with datagrams waiting, a loop reads exactly maxMessagesPerRead of them
  * (rounds of 1, 1, 2, 4, 8 ... receives); with autoRead off, each read() delivers one datagram, as in NIO.
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
 class DatagramReadLoopTest {
     private static final int COUNT = 100;
 

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * separate datagrams; with UDP_GRO on the receiving channel the kernel hands the segments over in one receive
  * (one buffer, with a UDP_GRO cmsg) and the channel splits them again before channelRead.
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
+@EnabledOnOs(value = OS.LINUX, disabledReason = "UDP GSO/GRO are Linux calls; Windows refusals are in DatagramWindowsOptionsTest")
 class DatagramSegmentationTest {
     private static final int SEGMENT = 1000;
     private static final int LENGTH = 10 * SEGMENT + 500;

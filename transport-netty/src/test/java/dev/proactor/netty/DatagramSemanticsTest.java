@@ -16,8 +16,6 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.CharsetUtil;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * caps a receive, ECONNREFUSED on a connected socket is a PortUnreachableException, an unconnected channel
  * refuses plain ByteBufs with NotYetConnectedException, and an empty datagram is not sent.
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
 class DatagramSemanticsTest {
 
     /** Receives DatagramPackets into a queue as copies of their content. */

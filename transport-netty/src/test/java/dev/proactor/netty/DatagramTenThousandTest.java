@@ -6,8 +6,6 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 10,000 datagrams over loopback with none lost, at a moderate rate (bursts of 50, a millisecond's pause, at most
  * 1000 ahead of the receiver; 4 MiB receive buffers): NIO to Proactor (the read rounds) and Proactor to NIO (the batched sends).
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "built for the Linux drivers (io_uring, poll): on IOCP, RECVMSG ignores MSG_DONTWAIT and multicast, SO_PEERCRED, SCM_RIGHTS and UDP GSO/GRO are Linux calls")
 class DatagramTenThousandTest {
     private static final int COUNT = 10_000;
     private static final int BURST = 50;

@@ -44,14 +44,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * FileRegions on a Proactor TCP channel, read by a NIO client: DefaultFileRegions go through SPLICE (file → pipe →
- * socket, no copy through user space: the channel's counters show every byte spliced and none sent from a
- * buffer), other FileRegions through transferTo; regions at an offset; a 3 GiB sparse file checked by CRC32; a
+ * FileRegions on a Proactor TCP channel, read by a NIO client: DefaultFileRegions go through SPLICE (Linux: file →
+ * pipe → socket; IOCP: TransmitFile file → socket; no copy through user space: the channel's counters show every
+ * byte spliced and none sent from a buffer), other FileRegions through transferTo; regions at an offset; a 3 GiB sparse file checked by CRC32; a
  * file shorter than the region's count fails the write with an IOException and nothing hangs.
  */
 class FileRegionTest {
-    /** Linux: DefaultFileRegions are spliced; elsewhere (IOCP under Wine) they take the copy path. */
+    /** Linux: DefaultFileRegions are spliced through a pipe; Windows (IOCP): File-based ones go by TransmitFile. */
     private static final boolean SPLICE = com.sun.jna.Platform.isLinux();
+    private static final boolean TRANSMIT_FILE = com.sun.jna.Platform.isWindows();
     @TempDir
     Path dir;
 
@@ -236,8 +237,11 @@ class FileRegionTest {
             if (SPLICE) {
                 assertTrue(counters[1] >= 151_000, "the File-based regions were spliced: " + counters[1]);
                 assertTrue(counters[2] >= other.length, "the other region was copied: " + counters[2]);
+            } else if (TRANSMIT_FILE) {
+                assertEquals(151_000, counters[1], "the File-based regions went by TransmitFile");
+                assertEquals(5000 + other.length, counters[2], "the FileChannel-based and the other region were copied");
             } else {
-                assertEquals(0, counters[1], "no splice without Linux");
+                assertEquals(0, counters[1], "no splice");
                 assertEquals(151_000 + 5000 + other.length, counters[2], "every region was copied");
             }
             assertTrue(!fc.isOpen(), "the region's FileChannel is closed once written");
@@ -296,8 +300,101 @@ class FileRegionTest {
 
     @ParameterizedTest
     @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void regionOfSeveralTransmitFileChunksAtAnOffset(DriverKind kind) throws Exception {
+        // On IOCP a region goes in TransmitFile calls of FileRegionWriter.TRANSMIT_CHUNK bytes: three and a bit here.
+        long size = 3L * FileRegionWriter.TRANSMIT_CHUNK + 200_000;
+        long offset = 77_777;
+        Path file = dir.resolve("chunks.bin");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+            Random random = new Random(13);
+            for (long at : new long[] {0, offset, FileRegionWriter.TRANSMIT_CHUNK - 10, 2L * FileRegionWriter.TRANSMIT_CHUNK + 5,
+                    size - 70_000}) {
+                byte[] block = new byte[65_536];
+                random.nextBytes(block);
+                raf.seek(at);
+                raf.write(block);
+            }
+        }
+        CRC32 expected = new CRC32();
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
+            fc.position(offset);
+            while (fc.read(buf) >= 0) {
+                buf.flip();
+                expected.update(buf);
+                buf.clear();
+            }
+        }
+        long count = size - offset;
+        Sink sink = new Sink(false);
+        try (Setup s = new Setup(kind)) {
+            s.start(sink);
+            ProactorSocketChannel ch = s.child();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            ch.writeAndFlush(new DefaultFileRegion(file.toFile(), offset, count)).addListener(f -> failure.set(f.cause()))
+                    .await(120, TimeUnit.SECONDS);
+            ch.close().sync();
+            sink.eof.get(120, TimeUnit.SECONDS);
+            assertEquals(null, failure.get());
+            assertEquals(count, sink.count);
+            assertEquals(expected.getValue(), sink.crc.getValue(), "CRC32 of what the NIO client read");
+            long[] counters = ch.fileRegionCounters();
+            if (SPLICE || TRANSMIT_FILE) {
+                assertEquals(count, counters[1], "bytes spliced / transmitted");
+                assertEquals(0, counters[2], "bytes copied");
+            }
+            if (TRANSMIT_FILE) {
+                assertEquals(4, counters[0], "TransmitFile calls");
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void closeWhileARegionWaitsForThePeer(DriverKind kind) throws Exception {
+        assumeTrue(SPLICE || TRANSMIT_FILE, "neither splice nor TransmitFile here: regions are copied");
+        long size = 64L << 20;
+        Path file = dir.resolve("in-flight.bin");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        try (Setup s = new Setup(kind)) {
+            s.start(new Sink(false));
+            s.client.config().setAutoRead(false); // the peer stops reading: the region cannot be sent whole
+            ProactorSocketChannel ch = s.child();
+            ChannelFuture write = ch.writeAndFlush(new DefaultFileRegion(file.toFile(), 0, size));
+            Thread.sleep(500);
+            assertTrue(ch.eventLoop().submit(ch::isFileRegionInFlight).get(5, TimeUnit.SECONDS), "an op of the region is in flight");
+            assertTrue(!write.isDone(), "the region cannot be done yet");
+            ch.close().sync();
+            assertTrue(write.await(10, TimeUnit.SECONDS), "the write ended with the close");
+            assertTrue(!write.isSuccess());
+        }
+        if (TRANSMIT_FILE) {
+            // The region's file handle was closed once TransmitFile had completed: nobody else has the file open.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            for (;;) {
+                try (var exclusive = Files.newByteChannel(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        com.sun.nio.file.ExtendedOpenOption.NOSHARE_READ, com.sun.nio.file.ExtendedOpenOption.NOSHARE_WRITE,
+                        com.sun.nio.file.ExtendedOpenOption.NOSHARE_DELETE)) {
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the region's file is still open elsewhere", e);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
     void threeGibSparseFileSplicedToNio(DriverKind kind) throws Exception {
-        assumeTrue(SPLICE, "SPLICE is Linux's: elsewhere regions are copied");
+        assumeTrue(SPLICE || TRANSMIT_FILE, "neither splice nor TransmitFile here: regions are copied");
         long size = 3L << 30;
         Path file = dir.resolve("sparse-3g.bin");
         long expectedCrc = sparseFile(file, size);
@@ -316,7 +413,8 @@ class FileRegionTest {
             assertEquals(size, sink.count);
             assertEquals(expectedCrc, sink.crc.getValue(), "CRC32 of what the client read");
             long[] counters = ch.fileRegionCounters();
-            // No user-space copy: every byte went pipe -> socket by SPLICE, none through a buffer SEND.
+            // No user-space copy: every byte went by SPLICE (pipe -> socket; IOCP: TransmitFile in 64 MiB pieces, so
+            // also past 2 GiB), none through a buffer SEND.
             assertEquals(size, counters[1], "bytes spliced into the socket");
             assertEquals(0, counters[2], "bytes copied");
             assertEquals(0, ch.sentBytes, "bytes sent from ByteBufs");

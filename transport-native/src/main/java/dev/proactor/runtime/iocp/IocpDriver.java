@@ -7,7 +7,9 @@ import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
 import dev.proactor.runtime.DriverConfig;
+import dev.proactor.runtime.DriverCounters;
 import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.DriverStats;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
 import dev.proactor.runtime.InFlightOps;
@@ -77,6 +79,7 @@ public final class IocpDriver implements Driver {
 
     private final Thread owner;
     private final long port;
+    private final DriverCounters counters = new DriverCounters(DriverKind.IOCP);
     private final InFlightOps ops;
     private final OverlappedMemory memory;
     private final PortAssociations associations;
@@ -118,7 +121,7 @@ public final class IocpDriver implements Driver {
             throw new UncheckedIOException(ErrnoException.ofWindows("CreateIoCompletionPort", Kernel32.lastError()));
         }
         this.port = p;
-        this.ops = new InFlightOps(Math.max(64, config.submissionEntries()));
+        this.ops = new InFlightOps(Math.max(64, config.submissionEntries()), counters);
         this.memory = new OverlappedMemory(p);
         this.associations = new PortAssociations(p);
         this.io = new OverlappedOps(memory, associations, extensions, ops.capacity());
@@ -180,13 +183,12 @@ public final class IocpDriver implements Driver {
                 state[slot] = TIMER;
                 timers.add(slot, System.nanoTime() + Math.min(op.offset(), MAX_TIMEOUT_NANOS));
                 break;
-            case SPLICE:
-                makeReady(slot, -Errno.EOPNOTSUPP, 0); // no splice on Windows (TransmitFile would be the way)
-                break;
             case CLOSE:
+                counters.calledDirectly();
                 makeReady(slot, io.close(op), 0);
                 break;
             case SHUTDOWN:
+                counters.calledDirectly();
                 makeReady(slot, io.shutdown(op), 0);
                 break;
             case ACCEPT:
@@ -207,7 +209,7 @@ public final class IocpDriver implements Driver {
         checkUsable();
         BufferRing.checkArguments(groupId, bufferCount, bufferSize);
         bufferRings.checkUnused(groupId);
-        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null));
+        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null, counters));
     }
 
     private void issue(Op op, int slot) {
@@ -220,8 +222,10 @@ public final class IocpDriver implements Driver {
                 return;
             }
             lentBuffer[slot] = id;
+            counters.calledDirectly();
             r = io.recvInto(op, slot, group.address(id), group.bufferSize());
         } else {
+            counters.calledDirectly();
             r = io.issue(op, slot);
         }
         if (r == OverlappedOps.PENDING) {
@@ -293,6 +297,7 @@ public final class IocpDriver implements Driver {
             return false;
         }
         cancelRequested[slot] = true;
+        counters.cancelRequested();
         switch (state[slot]) {
             case TIMER:
             case RECHECK:
@@ -301,7 +306,7 @@ public final class IocpDriver implements Driver {
                 break;
             case KERNEL:
                 // ERROR_NOT_FOUND: it finished and its packet is queued; an invalid handle: closed, packet coming.
-                Kernel32.CancelIoEx(op.fd(), memory.overlapped(slot));
+                Kernel32.CancelIoEx(OverlappedOps.ioHandle(op), memory.overlapped(slot));
                 break;
             default:
                 // READY: its completion waits for the next poll; DELIVERING: ends after the handler returns.
@@ -320,6 +325,7 @@ public final class IocpDriver implements Driver {
             throw new IllegalStateException("poll called from a completion handler");
         }
         polling = true;
+        counters.polled();
         this.handler = handler;
         woken = false;
         try {
@@ -403,6 +409,7 @@ public final class IocpDriver implements Driver {
     /** One GetQueuedCompletionStatusEx; returns the completions delivered. */
     private int dequeue(int millis) {
         long removed = entries.address() + (long) maxEntries * ENTRY_SIZE;
+        counters.enteredKernel();
         if (Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxEntries, removed, millis, 0) == 0) {
             int e = Kernel32.lastError();
             if (e == Kernel32.WAIT_TIMEOUT) {
@@ -520,6 +527,11 @@ public final class IocpDriver implements Driver {
     }
 
     @Override
+    public DriverStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
     public int inFlight() {
         return ops.size();
     }
@@ -551,7 +563,7 @@ public final class IocpDriver implements Driver {
                 int slot = op.slot();
                 if (state[slot] == KERNEL) {
                     if (cancel) {
-                        Kernel32.CancelIoEx(op.fd(), memory.overlapped(slot));
+                        Kernel32.CancelIoEx(OverlappedOps.ioHandle(op), memory.overlapped(slot));
                     }
                 } else {
                     timers.remove(slot);

@@ -31,6 +31,7 @@ public final class Kernel32 {
     public static final int OPEN_ALWAYS = 4;
     public static final int FILE_ATTRIBUTE_NORMAL = 0x80;
     public static final int FILE_FLAG_OVERLAPPED = 0x40000000;
+    public static final int FILE_FLAG_SEQUENTIAL_SCAN = 0x08000000;
 
     static {
         Throwable cause = null;

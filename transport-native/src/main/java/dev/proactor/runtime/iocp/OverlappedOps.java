@@ -24,13 +24,14 @@ import static dev.proactor.runtime.linux.LinuxConstants.POLLRDHUP;
  *
  * <p>Mappings and their limits: RECV/SEND with MSG_DONTWAIT are plain non-blocking recv/send (the sockets are
  * FIONBIO), other Linux MSG_ flags map to their Winsock equals or are dropped (MSG_NOSIGNAL: Windows has no
- * SIGPIPE). RECVMSG/SENDMSG take the runtime's Linux-layout msghdr and use WSARecvFrom/WSASendTo: no control
- * data (SENDMSG with control data fails with EOPNOTSUPP; RECVMSG returns msg_controllen 0). READ/WRITE use
+ * SIGPIPE). RECVMSG/SENDMSG take the runtime's Linux-layout msghdr and use WSARecvFrom/WSASendTo (without an
+ * OVERLAPPED when MSG_DONTWAIT asks to try once): no control data (SENDMSG with control data fails with
+ * EOPNOTSUPP; RECVMSG returns msg_controllen 0). CONNECT of a UDP socket is a plain connect. READ/WRITE use
  * the OVERLAPPED offset; NO_OFFSET reads at 0 and writes at the end (right for pipes and sockets, which ignore
  * offsets; a file opened for overlapped I/O has no current position). POLL asks WSAPoll first; if nothing is
  * ready it waits with a zero-byte MSG_PEEK WSARecv for POLLIN/POLLRDHUP and otherwise re-asks WSAPoll every
  * millisecond ({@link #RECHECK}); Windows reports a peer's FIN as POLLHUP, given here as POLLIN|POLLRDHUP as
- * Linux does. SPLICE is not available (EOPNOTSUPP).
+ * Linux does. SPLICE goes from a file (fdIn, at offsetIn) straight to a socket (fdOut) with TransmitFile.
  */
 final class OverlappedOps {
     private static final System.Logger LOG = System.getLogger(OverlappedOps.class.getName());
@@ -46,6 +47,8 @@ final class OverlappedOps {
     private static final int MSG_TRUNC = 0x20;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_WAITALL = 0x100;
+    /** TransmitFile's largest byte count. */
+    static final int MAX_TRANSMIT = Integer.MAX_VALUE - 1;
 
     // struct msghdr on 64-bit Linux: the runtime's format for RECVMSG/SENDMSG on every system
     private static final int MSG_NAME = 0;
@@ -138,6 +141,8 @@ final class OverlappedOps {
                 return file(op, slot);
             case POLL:
                 return poll(op, slot);
+            case SPLICE:
+                return transmitFile(op, slot);
             default:
                 throw new IllegalArgumentException("not an overlapped op: " + op);
         }
@@ -177,6 +182,9 @@ final class OverlappedOps {
     }
 
     private int connect(Op op, int slot) {
+        if (socketType(op.fd(), slot) == Ws2_32.SOCK_DGRAM) {
+            return connectDatagram(op);
+        }
         int association = associations.associate(op.fd());
         if (association < 0) {
             return fail(-association);
@@ -195,6 +203,26 @@ final class OverlappedOps {
         long overlapped = memory.resetOverlapped(slot, 0);
         boolean ok = extensions.connectEx(op.fd(), op.address(), op.length(), base + OverlappedMemory.TRANSFERRED, overlapped) != 0;
         return outcome(op, slot, ok, association);
+    }
+
+    private int socketType(int socket, int slot) {
+        long base = memory.address(slot);
+        memory.putLong(slot, OverlappedMemory.SCRATCH, 0L);
+        memory.putInt(slot, OverlappedMemory.TRANSFERRED, 4);
+        return Ws2_32.getsockopt(socket, Ws2_32.SOL_SOCKET, Ws2_32.SO_TYPE, base + OverlappedMemory.SCRATCH,
+                base + OverlappedMemory.TRANSFERRED) == 0 ? memory.getInt(slot, OverlappedMemory.SCRATCH) : -1;
+    }
+
+    /**
+     * ConnectEx is for stream sockets only: a UDP socket's connect just sets its peer and never blocks. A connected
+     * UDP socket reports ICMP port-unreachable (WSAECONNRESET on its next call), as Linux reports ECONNREFUSED.
+     */
+    private int connectDatagram(Op op) {
+        if (Ws2_32.connect(op.fd(), op.address(), op.length()) != 0) {
+            return fail(Ws2_32.lastError());
+        }
+        Ws2_32.udpConnectionResets(op.fd(), true);
+        return 0;
     }
 
     private int recv(Op op, int slot) {
@@ -251,7 +279,8 @@ final class OverlappedOps {
         if (wsabufs == 0) {
             return -Errno.EINVAL;
         }
-        int association = associations.associate(op.fd());
+        boolean dontWait = (op.flags() & MSG_DONTWAIT) != 0;
+        int association = dontWait ? 0 : associations.associate(op.fd());
         if (association < 0) {
             return fail(-association);
         }
@@ -259,16 +288,24 @@ final class OverlappedOps {
         long base = memory.address(slot);
         memory.putInt(slot, OverlappedMemory.SCRATCH, caller.getInt(msg + MSG_NAMELEN));
         memory.putInt(slot, OverlappedMemory.FLAGS, winFlags(op.flags()));
-        long overlapped = memory.resetOverlapped(slot, 0);
+        // MSG_DONTWAIT: a call without an OVERLAPPED on the FIONBIO socket tries once (WSAEWOULDBLOCK: -EAGAIN).
+        long overlapped = dontWait ? 0 : memory.resetOverlapped(slot, 0);
+        memory.putInt(slot, OverlappedMemory.TRANSFERRED, 0);
         boolean ok = Ws2_32.WSARecvFrom(op.fd(), wsabufs, count, base + OverlappedMemory.TRANSFERRED,
                 base + OverlappedMemory.FLAGS, name, name != 0 ? base + OverlappedMemory.SCRATCH : 0, overlapped, 0) == 0;
-        return outcome(op, slot, ok, association);
+        return dontWait ? tried(op, slot, ok) : outcome(op, slot, ok, association);
+    }
+
+    /** The result of a call made without an OVERLAPPED: it is over, whatever it returned. */
+    private int tried(Op op, int slot, boolean ok) {
+        int e = ok ? 0 : Ws2_32.lastError();
+        return finish(op, slot, e, memory.transferred(slot));
     }
 
     private int sendmsg(Op op, int slot) {
         long msg = op.address();
         if (caller.getLong(msg + MSG_CONTROL) != 0 && caller.getLong(msg + MSG_CONTROLLEN) != 0) {
-            return -Errno.EOPNOTSUPP; // no ancillary data on Windows (yet)
+            return -Errno.EOPNOTSUPP; // no ancillary data on Windows (UDP_SEGMENT, IP_PKTINFO ... are Linux's)
         }
         int count = (int) caller.getLong(msg + MSG_IOVLEN);
         long wsabufs = memory.wsabufs(slot, caller.getLong(msg + MSG_IOV), count, caller);
@@ -276,17 +313,51 @@ final class OverlappedOps {
             return -Errno.EINVAL;
         }
         long name = caller.getLong(msg + MSG_NAME);
-        if (name == 0) {
+        boolean dontWait = (op.flags() & MSG_DONTWAIT) != 0;
+        if (name == 0 && !dontWait) {
             return wsaSend(op, slot, wsabufs, count);
         }
-        int association = associations.associate(op.fd());
+        int association = dontWait ? 0 : associations.associate(op.fd());
         if (association < 0) {
             return fail(-association);
         }
-        long overlapped = memory.resetOverlapped(slot, 0);
+        long overlapped = dontWait ? 0 : memory.resetOverlapped(slot, 0);
+        memory.putInt(slot, OverlappedMemory.TRANSFERRED, 0);
         boolean ok = Ws2_32.WSASendTo(op.fd(), wsabufs, count, memory.address(slot) + OverlappedMemory.TRANSFERRED,
-                winFlags(op.flags()), name, caller.getInt(msg + MSG_NAMELEN), overlapped, 0) == 0;
+                winFlags(op.flags()), name, name != 0 ? caller.getInt(msg + MSG_NAMELEN) : 0, overlapped, 0) == 0;
+        return dontWait ? tried(op, slot, ok) : outcome(op, slot, ok, association);
+    }
+
+    /**
+     * SPLICE from a file to a socket: TransmitFile (reached through WSAIoctl) sends up to {@code length} bytes of
+     * the file from {@code offsetIn}, without a pipe and without a copy through user space. The byte count is
+     * capped at TransmitFile's limit (2^31 - 2); a result short of the length means the file ended.
+     */
+    private int transmitFile(Op op, int slot) {
+        if (op.offset() < 0 || op.offset2() != Op.NO_OFFSET) {
+            return -Errno.EINVAL; // Windows needs the file offset; a socket has none
+        }
+        if (op.length() == 0) {
+            return 0; // TransmitFile would send the whole file
+        }
+        int socket = op.fd2();
+        int association = associations.associate(socket);
+        if (association < 0) {
+            return fail(-association);
+        }
+        int length = Math.min(op.length(), MAX_TRANSMIT);
+        long overlapped = memory.resetOverlapped(slot, op.offset());
+        boolean ok = extensions.transmitFile(socket, op.fd(), length, overlapped) != 0;
+        if (ok) {
+            // TransmitFile has no count argument: a call done at once leaves its count in OVERLAPPED.InternalHigh.
+            memory.putInt(slot, OverlappedMemory.TRANSFERRED, (int) memory.getLong(slot, OverlappedMemory.OVERLAPPED + 8));
+        }
         return outcome(op, slot, ok, association);
+    }
+
+    /** The handle an op's overlapped call runs on (what CancelIoEx must name): the socket of a SPLICE. */
+    static int ioHandle(Op op) {
+        return op.code() == dev.proactor.runtime.OpCode.SPLICE ? op.fd2() : op.fd();
     }
 
     private int file(Op op, int slot) {

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * AcceptEx, ConnectEx and GetAcceptExSockaddrs: Winsock extensions reached through function pointers that
+ * AcceptEx, ConnectEx, GetAcceptExSockaddrs and TransmitFile: Winsock extensions reached through function pointers that
  * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) returns. Loaded once per process (the Microsoft TCP provider
  * serves IPv4 and IPv6 alike) and called through JNA's generic {@link Function#invokeInt}, which boxes its
  * arguments: acceptable for connection setup, which is not the per-byte path.
@@ -18,17 +18,20 @@ final class WinsockExtensions {
     private static final long[] ACCEPT_EX = {0x11cfcbacb5367df1L, 0x92a1485f8000ca95L};
     private static final long[] CONNECT_EX = {0x4660ddf325a207b9L, 0x3e06748ce576e98eL};
     private static final long[] GET_ACCEPT_EX_SOCKADDRS = {0x11cfcbacb5367df2L, 0x92a1485f8000ca95L};
+    private static final long[] TRANSMIT_FILE = {0x11cfcbacb5367df0L, 0x92a1485f8000ca95L};
 
     private static volatile WinsockExtensions instance;
 
     private final Function acceptEx;
     private final Function connectEx;
     private final Function getAcceptExSockaddrs;
+    private final Function transmitFile;
 
-    private WinsockExtensions(Function acceptEx, Function connectEx, Function getAcceptExSockaddrs) {
+    private WinsockExtensions(Function acceptEx, Function connectEx, Function getAcceptExSockaddrs, Function transmitFile) {
         this.acceptEx = acceptEx;
         this.connectEx = connectEx;
         this.getAcceptExSockaddrs = getAcceptExSockaddrs;
+        this.transmitFile = transmitFile;
     }
 
     static WinsockExtensions get() throws IOException {
@@ -53,7 +56,7 @@ final class WinsockExtensions {
         try {
             NativeBuffer m = NativeBuffer.allocate(64);
             return new WinsockExtensions(function(s, m, ACCEPT_EX, "AcceptEx"), function(s, m, CONNECT_EX, "ConnectEx"),
-                    function(s, m, GET_ACCEPT_EX_SOCKADDRS, "GetAcceptExSockaddrs"));
+                    function(s, m, GET_ACCEPT_EX_SOCKADDRS, "GetAcceptExSockaddrs"), function(s, m, TRANSMIT_FILE, "TransmitFile"));
         } finally {
             Ws2_32.closesocket(s);
         }
@@ -87,5 +90,10 @@ final class WinsockExtensions {
     /** GetAcceptExSockaddrs(buffer, 0, localLen, remoteLen, &local, &localLen, &remote, &remoteLen). */
     void getAcceptExSockaddrs(long buffer, int addressLength, long out) {
         getAcceptExSockaddrs.invokeVoid(new Object[] {buffer, 0, addressLength, addressLength, out, out + 8, out + 16, out + 24});
+    }
+
+    /** BOOL TransmitFile(socket, file, bytes, 0, overlapped, NULL, 0): the file offset is in the OVERLAPPED. */
+    int transmitFile(long socket, long file, int bytes, long overlapped) {
+        return transmitFile.invokeInt(new Object[] {socket, file, bytes, 0, overlapped, 0L, 0});
     }
 }

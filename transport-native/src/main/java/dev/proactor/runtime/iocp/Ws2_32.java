@@ -31,10 +31,13 @@ public final class Ws2_32 {
     public static final int SOL_SOCKET = 0xffff;
     public static final int SO_UPDATE_ACCEPT_CONTEXT = 0x700B;
     public static final int SO_UPDATE_CONNECT_CONTEXT = 0x7010;
+    public static final int SO_TYPE = 0x1008;
 
     public static final int FIONBIO = 0x8004667E;
     public static final int FIONREAD = 0x4004667F;
     public static final int SIO_GET_EXTENSION_FUNCTION_POINTER = 0xC8000006;
+    /** _WSAIOW(IOC_VENDOR, 12): whether a UDP socket reports ICMP port-unreachable as WSAECONNRESET. */
+    public static final int SIO_UDP_CONNRESET = 0x9800000C;
 
     public static final int MSG_OOB = 1;
     public static final int MSG_PEEK = 2;
@@ -83,6 +86,9 @@ public final class Ws2_32 {
 
     public static native int bind(long s, long sockaddr, int length);
 
+    /** Synchronous connect: for UDP sockets (it only sets the peer); TCP sockets use ConnectEx. */
+    public static native int connect(long s, long sockaddr, int length);
+
     public static native int listen(long s, int backlog);
 
     public static native int getsockname(long s, long sockaddr, long lengthPtr);
@@ -119,4 +125,15 @@ public final class Ws2_32 {
     public static native int send(long s, long buffer, int length, int flags);
 
     public static native int WSAPoll(long fds, int count, int timeoutMillis);
+
+    /**
+     * SIO_UDP_CONNRESET: on by default in Windows, where even an unconnected UDP socket's next receive fails with
+     * WSAECONNRESET after one of its datagrams met a closed port. Sockets turn it off when opened and on when
+     * connected, which is what Linux reports (ECONNREFUSED on connected sockets only). Returns whether it was set.
+     */
+    public static boolean udpConnectionResets(long s, boolean on) {
+        NativeBuffer m = NativeBuffer.allocate(16);
+        m.buffer().putInt(0, on ? 1 : 0);
+        return WSAIoctl(s, SIO_UDP_CONNRESET, m.address(), 4, 0, 0, m.address() + 8, 0, 0) == 0;
+    }
 }

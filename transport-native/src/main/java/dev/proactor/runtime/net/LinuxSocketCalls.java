@@ -116,6 +116,33 @@ final class LinuxSocketCalls implements SocketCalls {
     }
 
     @Override
+    public void setRawOption(int fd, int level, int optname, long value, int length, String what) throws IOException {
+        if (LibC.setsockopt(fd, level, optname, value, length) != 0) {
+            throw ErrnoException.of(what, LibC.errno());
+        }
+    }
+
+    @Override
+    public int getRawOption(int fd, int level, int optname, long value, int length, String what) throws IOException {
+        NativeBuffer s = SCRATCH.get();
+        s.buffer().putInt(0, length);
+        if (LibC.getsockopt(fd, level, optname, value, s.address()) != 0) {
+            throw ErrnoException.of(what, LibC.errno());
+        }
+        return s.buffer().getInt(0);
+    }
+
+    /** connect(2) to an AF_UNSPEC address. */
+    @Override
+    public void disconnect(int fd, int family) throws IOException {
+        NativeBuffer unspec = NativeBuffer.allocate(16);
+        unspec.buffer().putShort(0, (short) LinuxConstants.AF_UNSPEC);
+        if (LibC.connect(fd, unspec.address(), 16) != 0) {
+            throw ErrnoException.of("disconnect", LibC.errno());
+        }
+    }
+
+    @Override
     public void shutdown(int fd, int how) throws IOException {
         if (LibC.shutdown(fd, how) != 0) {
             int e = LibC.errno();

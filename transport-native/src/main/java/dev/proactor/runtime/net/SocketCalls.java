@@ -54,6 +54,20 @@ interface SocketCalls {
 
     int getRawIntOption(int fd, int level, int optname) throws IOException;
 
+    /** setsockopt with this system's own numbers and a value of {@code length} bytes at {@code value}; {@code what} names it in errors. */
+    void setRawOption(int fd, int level, int optname, long value, int length, String what) throws IOException;
+
+    /** getsockopt into {@code length} bytes at {@code value}; returns the length the system wrote. */
+    int getRawOption(int fd, int level, int optname, long value, int length, String what) throws IOException;
+
+    /** Dissolves a datagram socket's association with its peer (never blocks). */
+    void disconnect(int fd, int family) throws IOException;
+
+    /** Whether the calls are Winsock's (option numbers and request layouts follow Windows). */
+    default boolean isWinsock() {
+        return false;
+    }
+
     /** shutdown; a socket that is not connected is not an error. */
     void shutdown(int fd, int how) throws IOException;
 

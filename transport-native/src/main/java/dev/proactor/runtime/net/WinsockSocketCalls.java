@@ -101,6 +101,9 @@ final class WinsockSocketCalls implements SocketCalls {
             Ws2_32.closesocket(s);
             throw ErrnoException.ofWindows("ioctlsocket(FIONBIO)", e);
         }
+        if (type == Ws2_32.SOCK_DGRAM) {
+            Ws2_32.udpConnectionResets(s, false); // as Linux: no port-unreachable errors on an unconnected socket
+        }
         return fd;
     }
 
@@ -242,6 +245,39 @@ final class WinsockSocketCalls implements SocketCalls {
             throw ErrnoException.ofWindows("getsockopt(level " + level + ", option " + optname + ")", Ws2_32.lastError());
         }
         return s.buffer().getInt(0);
+    }
+
+    @Override
+    public boolean isWinsock() {
+        return true;
+    }
+
+    @Override
+    public void setRawOption(int fd, int level, int optname, long value, int length, String what) throws IOException {
+        if (Ws2_32.setsockopt(handle(fd), level, optname, value, length) != 0) {
+            throw ErrnoException.ofWindows(what, Ws2_32.lastError());
+        }
+    }
+
+    @Override
+    public int getRawOption(int fd, int level, int optname, long value, int length, String what) throws IOException {
+        NativeBuffer s = SCRATCH.get();
+        s.buffer().putInt(0, length);
+        if (Ws2_32.getsockopt(handle(fd), level, optname, value, s.address()) != 0) {
+            throw ErrnoException.ofWindows(what, Ws2_32.lastError());
+        }
+        return s.buffer().getInt(0);
+    }
+
+    /** connect to an all-zero address dissolves a UDP socket's association; port-unreachable reports go off again. */
+    @Override
+    public void disconnect(int fd, int family) throws IOException {
+        NativeBuffer any = NativeBuffer.allocate(32);
+        any.buffer().putShort(0, (short) family);
+        if (Ws2_32.connect(handle(fd), any.address(), family == Ws2_32.AF_INET6 ? 28 : 16) != 0) {
+            throw ErrnoException.ofWindows("disconnect", Ws2_32.lastError());
+        }
+        Ws2_32.udpConnectionResets(handle(fd), false);
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.Driver;
 import dev.proactor.runtime.DriverConfig;
+import dev.proactor.runtime.DriverCounters;
 import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.DriverStats;
 import dev.proactor.runtime.DriverUnavailableException;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
@@ -89,6 +91,7 @@ public final class PollDriver implements Driver {
     private final EpollRegistrations registrations;
     private final NonBlockingCalls calls = new NonBlockingCalls();
     private final BufferRings bufferRings = new BufferRings();
+    private final DriverCounters counters = new DriverCounters(DriverKind.POLL);
     private final InFlightOps inFlight;
     private final SlotLists lists;
     private final TimerHeap timers;
@@ -140,7 +143,7 @@ public final class PollDriver implements Driver {
             throw new UncheckedIOException(ErrnoException.of("epoll_ctl(eventfd)", e));
         }
         int slots = Math.max(64, config.submissionEntries());
-        this.inFlight = new InFlightOps(slots);
+        this.inFlight = new InFlightOps(slots, counters);
         this.lists = new SlotLists(inFlight.capacity(), FIRST_FD_LIST + LISTS_PER_FD * 64);
         this.timers = new TimerHeap(inFlight.capacity());
         this.readyResult = new int[inFlight.capacity()];
@@ -216,7 +219,7 @@ public final class PollDriver implements Driver {
         }
         BufferRing.checkArguments(groupId, bufferCount, bufferSize);
         bufferRings.checkUnused(groupId);
-        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null));
+        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null, counters));
     }
 
     private void ensureSlots(int capacity) {
@@ -236,6 +239,7 @@ public final class PollDriver implements Driver {
         if (closed || slot < 0 || inFlight.get(slot) != op) {
             return false;
         }
+        counters.cancelRequested();
         int list = lists.listOf(slot);
         if (list == READY) {
             return true; // its completion is already waiting to be delivered
@@ -268,6 +272,7 @@ public final class PollDriver implements Driver {
             throw new IllegalStateException("poll called from a completion handler");
         }
         this.handler = Objects.requireNonNull(handler, "handler");
+        counters.polled();
         delivered = 0;
         try {
             deliverReady();
@@ -298,6 +303,7 @@ public final class PollDriver implements Driver {
         long start = timeoutNanos > 0 ? System.nanoTime() : 0;
         long left = timeoutNanos;
         for (;;) {
+            counters.enteredKernel();
             int n = LibC.epoll_wait(epfd, events.address(), maxEvents, waitMillis(left));
             if (n >= 0) {
                 return n;
@@ -393,6 +399,7 @@ public final class PollDriver implements Driver {
                 closeDescriptor(op);
                 break;
             case SHUTDOWN:
+                counters.calledDirectly();
                 deliver(op, calls.attempt(op), 0);
                 break;
             case POLL:
@@ -506,6 +513,7 @@ public final class PollDriver implements Driver {
                 }
                 continue;
             }
+            counters.calledDirectly();
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
             if (side == READ_SIDE) {
                 setDrained(list, r == -Errno.EAGAIN || op.code() == OpCode.RECV && r > 0 && r < op.length());
@@ -551,6 +559,7 @@ public final class PollDriver implements Driver {
             deliver(op, -Errno.ENOBUFS, 0);
             return true;
         }
+        counters.calledDirectly();
         int r = calls.recvInto(op, group.address(id), group.bufferSize());
         setDrained(listOf(op.fd(), READ_SIDE), r == -Errno.EAGAIN);
         if (r == -Errno.EAGAIN) {
@@ -582,6 +591,7 @@ public final class PollDriver implements Driver {
      * should continue (the splice moved elsewhere, or both ends are ready now and it should be retried).
      */
     private boolean moveSplice(Op op, int slot, int currentList) {
+        counters.calledDirectly();
         int end = calls.spliceBlockedEnd(op);
         if (end < 0) {
             return true;
@@ -600,6 +610,7 @@ public final class PollDriver implements Driver {
     private void startPoll(Op op, int slot) {
         int fd = op.fd();
         int wanted = op.flags() | POLLERR | POLLHUP;
+        counters.calledDirectly();
         int ready = fd < 0 ? -Errno.EBADF : calls.readyNow(fd, op.flags());
         if (ready < 0 || (ready & wanted) != 0) {
             deliver(op, ready < 0 ? ready : ready & wanted, 0);
@@ -699,6 +710,7 @@ public final class PollDriver implements Driver {
         int fd = op.fd();
         cancelWaiting(fd);
         forgetDescriptor(fd);
+        counters.calledDirectly();
         int r = LibC.close(fd) == 0 ? 0 : LibC.errno();
         // Linux frees the number even when close reports EINTR: retrying could close someone else's file.
         deliver(op, r == 0 || r == Errno.EINTR ? 0 : -r, 0);
@@ -722,6 +734,11 @@ public final class PollDriver implements Driver {
                 makeReady(slot, -Errno.ECANCELED);
             }
         }
+    }
+
+    @Override
+    public DriverStats stats() {
+        return counters.snapshot();
     }
 
     @Override

@@ -6,8 +6,10 @@ import dev.proactor.runtime.BufferRings;
 import dev.proactor.runtime.Completion;
 import dev.proactor.runtime.CompletionHandler;
 import dev.proactor.runtime.Driver;
+import dev.proactor.runtime.DriverCounters;
 import dev.proactor.runtime.DriverConfig;
 import dev.proactor.runtime.DriverKind;
+import dev.proactor.runtime.DriverStats;
 import dev.proactor.runtime.DriverUnavailableException;
 import dev.proactor.runtime.Errno;
 import dev.proactor.runtime.ErrnoException;
@@ -91,9 +93,7 @@ public final class UringDriver implements Driver {
     private boolean closing;
     private boolean closed;
 
-    private long enterCalls;
-    private long submittedOps;
-    private long completions;
+    private final DriverCounters counters = new DriverCounters(DriverKind.IO_URING);
     private long overflowFlushes;
     private long emulatedRecvReissues;
 
@@ -104,7 +104,7 @@ public final class UringDriver implements Driver {
         try {
             this.sq = ring.sq();
             this.cq = ring.cq();
-            this.ops = new InFlightOps(config.submissionEntries());
+            this.ops = new InFlightOps(config.submissionEntries(), counters);
             this.generations = new int[ops.capacity()];
             this.cancelRequested = new boolean[ops.capacity()];
             this.lentBuffer = new int[ops.capacity()];
@@ -170,7 +170,6 @@ public final class UringDriver implements Driver {
         } else {
             encoder.encode(op, slot, ud);
         }
-        submittedOps++;
     }
 
     /**
@@ -194,7 +193,7 @@ public final class UringDriver implements Driver {
         bufferRings.checkUnused(groupId);
         if (nativeBufferRings) {
             KernelBufferRing kernel = new KernelBufferRing(bufferCount);
-            BufferRing group = new BufferRing(groupId, bufferCount, bufferSize, kernel);
+            BufferRing group = new BufferRing(groupId, bufferCount, bufferSize, kernel, counters);
             int r = kernel.register(ring, groupId);
             if (r == 0) {
                 kernelRings.add(kernel);
@@ -206,7 +205,7 @@ public final class UringDriver implements Driver {
             LOG.log(System.Logger.Level.WARNING, "IORING_REGISTER_PBUF_RING refused with EINVAL: buffer group "
                     + groupId + " is emulated");
         }
-        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null));
+        return bufferRings.add(new BufferRing(groupId, bufferCount, bufferSize, null, counters));
     }
 
     @Override
@@ -217,6 +216,7 @@ public final class UringDriver implements Driver {
             return false;
         }
         cancelRequested[slot] = true;
+        counters.cancelRequested();
         queueCancel(UserData.op(slot, generations[slot]));
         return true;
     }
@@ -298,6 +298,7 @@ public final class UringDriver implements Driver {
         if (polling) {
             throw new IllegalStateException("poll called from a completion handler");
         }
+        counters.polled();
         polling = true;
         woken = false;
         waitTimedOut = false;
@@ -405,7 +406,7 @@ public final class UringDriver implements Driver {
     }
 
     private int enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
-        enterCalls++;
+        counters.enteredKernel();
         return ring.enter(toSubmit, minComplete, flags, arg, argSize);
     }
 
@@ -496,7 +497,6 @@ public final class UringDriver implements Driver {
         if (op.isMultishot() && !multishotAccept && res >= 0 && !cancelRequested[slot]) {
             return emulatedAcceptCompleted(op, slot, ud, res, flags, handler);
         }
-        completions++;
         ops.complete(op, res, flags, handler);
         return 1;
     }
@@ -528,7 +528,6 @@ public final class UringDriver implements Driver {
             }
             return 0;
         }
-        completions++;
         if (lent < 0 || !filled || !op.isMultishot() || cancelRequested[slot]) {
             ops.complete(op, res, flags, handler);
             return 1;
@@ -545,19 +544,16 @@ public final class UringDriver implements Driver {
             }
             end = -Errno.ENOBUFS;
         }
-        completions++;
         ops.complete(op, end, 0, handler);
         return 2;
     }
 
     /** Multishot accept without kernel support: deliver with MORE and accept again, until an error or cancel. */
     private int emulatedAcceptCompleted(Op op, int slot, long ud, int res, int flags, CompletionHandler handler) {
-        completions++;
         ops.complete(op, res, flags | Completion.MORE, handler);
         if (cancelRequested[slot]) {
             // Cancelled from the handler: no accept is pending in the kernel, so this is the final completion.
-            completions++;
-            ops.complete(op, -Errno.ECANCELED, 0, handler);
+                ops.complete(op, -Errno.ECANCELED, 0, handler);
             return 2;
         }
         reserveSqe();
@@ -668,19 +664,24 @@ public final class UringDriver implements Driver {
         OwnerThread.check(owner, "io_uring");
     }
 
+    @Override
+    public DriverStats stats() {
+        return counters.snapshot();
+    }
+
     /** io_uring_enter calls made so far. */
     public long enterCalls() {
-        return enterCalls;
+        return stats().kernelWaits();
     }
 
     /** Operations accepted by {@link #submit}. */
     public long submittedOps() {
-        return submittedOps;
+        return stats().submitted();
     }
 
     /** Completions delivered to handlers. */
     public long completions() {
-        return completions;
+        return stats().completions();
     }
 
     /** Extra enters made to move overflowed CQEs into the CQ. */

@@ -380,6 +380,78 @@ class SocketConformanceTest {
         }
     }
 
+    /**
+     * The arrangement a stream channel uses to notice a peer's close while it is not reading: a POLLRDHUP poll that
+     * may wait alongside a receive on the same socket. Data alone completes only the receive; the FIN completes the
+     * poll; a poll armed after the FIN completes at once; the data sent before the FIN is still there, then EOF.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
+    void pollRdhupWaitsAlongsideARecvOnTheSameSocket(DriverKind kind) throws Exception {
+        try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
+            int fd = p.server().fd();
+            NativeBuffer buf = NativeBuffer.allocate(64);
+            Op rdhup = loop.submit(new Op().preparePoll(fd, LinuxConstants.POLLRDHUP));
+            Op recv = loop.submit(new Op().prepareRecv(fd, buf.address(), 64, 0));
+            loop.runFor(Duration.ofMillis(50));
+            assertFalse(loop.hasCompletion(rdhup), "POLLRDHUP with nothing sent");
+            assertFalse(loop.hasCompletion(recv), "recv with nothing sent");
+
+            NativeBuffer data = NativeBuffer.allocate(8);
+            Loopback.sendAll(loop, p.client().fd(), data.address(), 3);
+            assertEquals(3, loop.await(recv).result());
+            loop.runFor(Duration.ofMillis(50));
+            assertFalse(loop.hasCompletion(rdhup), "data alone must not complete a POLLRDHUP poll");
+
+            Loopback.sendAll(loop, p.client().fd(), data.address(), 5);
+            p.client().shutdown(LinuxConstants.SHUT_WR);
+            int hup = loop.await(rdhup).result();
+            assertTrue(hup > 0 && (hup & LinuxConstants.POLLRDHUP) != 0, "POLLRDHUP after the FIN: " + hup);
+            assertEquals(0, hup & LinuxConstants.POLLIN, "only requested events (and ERR/HUP) are reported: " + hup);
+
+            int again = loop.call(new Op().preparePoll(fd, LinuxConstants.POLLRDHUP));
+            assertTrue(again > 0 && (again & LinuxConstants.POLLRDHUP) != 0, "armed after the FIN: " + again);
+            assertEquals(5, loop.call(recv.prepareRecv(fd, buf.address(), 64, LinuxConstants.MSG_DONTWAIT)));
+            assertEquals(0, loop.call(recv.prepareRecv(fd, buf.address(), 64, LinuxConstants.MSG_DONTWAIT)), "EOF");
+            assertEquals(1, loop.completionsOf(rdhup), "one completion for a one-shot poll");
+        }
+    }
+
+    /** A reset (peer closed with SO_LINGER 0) completes a waiting POLLRDHUP poll too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
+    void pollRdhupReportsAReset(DriverKind kind) throws Exception {
+        try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
+            Op rdhup = loop.submit(new Op().preparePoll(p.server().fd(), LinuxConstants.POLLRDHUP));
+            loop.runFor(Duration.ofMillis(30));
+            assertFalse(loop.hasCompletion(rdhup));
+            p.client().setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            p.client().close();
+            int mask = loop.await(rdhup).result();
+            assertTrue(mask > 0 && (mask & LinuxConstants.POLLRDHUP) != 0, "POLLRDHUP after a reset: " + mask);
+        }
+    }
+
+    /** A waiting POLLRDHUP poll that is cancelled completes once, with -ECANCELED, and only then is released. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
+    void cancelledRdhupPollCompletesOnceWithEcanceled(DriverKind kind) throws Exception {
+        try (DriverLoop loop = DriverLoop.open(kind); Loopback.Pair p = Loopback.pair(loop)) {
+            Op rdhup = new Op().preparePoll(p.server().fd(), LinuxConstants.POLLRDHUP);
+            OwnerProbe owner = OwnerProbe.on(loop, rdhup);
+            loop.submit(rdhup);
+            loop.runFor(Duration.ofMillis(30));
+            assertTrue(loop.driver().cancel(rdhup));
+            owner.assertNotReleased();
+            assertEquals(-Errno.ECANCELED, loop.await(rdhup).result());
+            owner.assertReleasedOnceAfter(1);
+            p.client().shutdown(LinuxConstants.SHUT_WR);
+            loop.runFor(Duration.ofMillis(50));
+            assertEquals(1, loop.completionsOf(rdhup), "no completion after the cancelled one");
+            assertEquals(0, loop.driver().inFlight());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.proactor.runtime.conformance.AvailableDrivers#kinds")
     void acceptWritesPeerAddress(DriverKind kind) throws Exception {

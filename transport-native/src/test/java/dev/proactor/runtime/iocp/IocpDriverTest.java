@@ -274,9 +274,50 @@ class IocpDriverTest {
     }
 
     @Test
-    void spliceIsNotSupported() {
+    void spliceWantsAFileOffsetAndNoSocketOffset() throws Exception {
         DriverLoop loop = open();
-        assertEquals(-Errno.EOPNOTSUPP, loop.call(new Op().prepareSplice(1, 0, 2, 0, 10, 0)));
+        Loopback.Pair p = later(Loopback.pair(loop));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("transmit", ".bin");
+        try {
+            java.nio.file.Files.write(file, new byte[100]);
+            int handle = dev.proactor.runtime.FileHandles.openForReading(file);
+            try {
+                assertEquals(-Errno.EINVAL, loop.call(new Op().prepareSplice(handle, 0, p.client().fd(), 0, 10, 0)));
+                assertEquals(-Errno.EINVAL, loop.call(new Op().prepareSplice(handle, Op.NO_OFFSET, p.client().fd(), Op.NO_OFFSET, 10, 0)));
+                assertEquals(10, loop.call(new Op().prepareSplice(handle, 90, p.client().fd(), Op.NO_OFFSET, 10, 0)));
+            } finally {
+                assertEquals(0, dev.proactor.runtime.FileHandles.close(handle));
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /** CancelIoEx must name the socket TransmitFile runs on, not the file: else the cancel finds nothing to end. */
+    @Test
+    void cancelEndsATransmitFileThatWaitsForThePeer() throws Exception {
+        DriverLoop loop = open();
+        Loopback.Pair p = later(Loopback.pair(loop));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("transmit", ".bin");
+        try {
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(64L << 20); // far more than the socket buffers hold: the peer never reads
+            }
+            int handle = dev.proactor.runtime.FileHandles.openForReading(file);
+            try {
+                Op transmit = loop.submit(new Op().prepareSplice(handle, 0, p.client().fd(), Op.NO_OFFSET, 64 << 20, 0));
+                loop.runFor(Duration.ofMillis(300));
+                assertEquals(0, loop.completionsOf(transmit), "TransmitFile should wait for the peer");
+                assertTrue(loop.driver().cancel(transmit));
+                int r = loop.await(transmit).result();
+                assertEquals(-Errno.ECANCELED, r, () -> "cancelled TransmitFile: " + (r < 0 ? Errno.name(r) : r + " bytes"));
+                assertEquals(0, loop.driver().inFlight());
+            } finally {
+                assertEquals(0, dev.proactor.runtime.FileHandles.close(handle));
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
     }
 
     @Test

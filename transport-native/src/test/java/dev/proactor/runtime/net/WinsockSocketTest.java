@@ -99,4 +99,34 @@ class WinsockSocketTest {
             client.close();
         }
     }
+
+    @Test
+    void multicastMembershipUsesWinsockRequestsAndNamesTheirErrors() throws IOException {
+        InetAddress group = InetAddress.getByName("239.255.77.9");
+        try (Socket s = Socket.udp(false)) {
+            s.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
+            Multicast.join(s, group, 0, null);
+            Multicast.leave(s, group, 0, null);
+            Multicast.setInterface(s, 0, (Inet4Address) InetAddress.getByName("127.0.0.1"));
+            assertEquals(InetAddress.getByName("127.0.0.1"), Multicast.interfaceAddress(s));
+            // No interface has this index: the failure names the errno and the Winsock error behind it.
+            IOException e = assertThrows(IOException.class, () -> Multicast.join(s, group, 0x00ffff00, null));
+            assertTrue(e.getMessage().startsWith("join multicast group 239.255.77.9 on interface 16776960: "), e.getMessage());
+            assertTrue(e.getMessage().contains("(WSAE"), e.getMessage());
+        }
+    }
+
+    @Test
+    void udpSocketIsDisconnected() throws IOException {
+        try (Socket a = Socket.udp(false); Socket b = Socket.udp(false)) {
+            b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (DriverLoop loop = DriverLoop.open(DriverKind.IOCP)) {
+                Loopback.SockAddr to = Loopback.encode(a, (InetSocketAddress) b.localAddress());
+                assertEquals(0, loop.call(new Op().prepareConnect(a.fd(), to.address(), to.length())), "UDP connect, no ConnectEx");
+            }
+            assertEquals(b.localAddress(), a.remoteAddress());
+            DatagramSockets.disconnect(a);
+            assertNull(a.remoteAddress());
+        }
+    }
 }
