@@ -6,9 +6,9 @@ import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.DatagramMulticastTest;
 import io.netty.util.NetUtil;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,8 +28,7 @@ public class ProactorDatagramMulticastIpv6WithIpv4AddrTest extends DatagramMulti
      * doing the same (this build machine: Netty's NIO fails the test identically), the test cannot tell anything
      * about Proactor and is skipped with that reason.
      */
-    @BeforeAll
-    static void hostRoutesIpv4MulticastFromIpv6Sockets() throws IOException {
+    private static void requireHostRoutesIpv4MulticastFromIpv6Sockets() throws IOException {
         for (NetworkInterface iface : NetUtil.NETWORK_INTERFACES) {
             if (!iface.isUp() || !iface.supportsMulticast()) {
                 continue;
@@ -54,8 +53,15 @@ public class ProactorDatagramMulticastIpv6WithIpv4AddrTest extends DatagramMulti
         }
     }
 
+    // Checked here rather than in @BeforeAll so that each case is reported as skipped with the reason (Surefire
+    // drops a class aborted in @BeforeAll from its report).
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<Bootstrap, Bootstrap>> newFactories() {
+        try {
+            requireHostRoutesIpv4MulticastFromIpv6Sockets();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return ProactorSocketTestPermutation.INSTANCE.datagram(socketInternetProtocalFamily());
     }
 
