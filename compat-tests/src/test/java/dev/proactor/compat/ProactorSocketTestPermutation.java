@@ -4,6 +4,8 @@ import dev.proactor.runtime.DriverUnavailableException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.tests.UnixTestUtils;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
@@ -26,9 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #SERVER_PROPERTY} and {@value #CLIENT_PROPERTY}) so that every test has its own result per pair in
  * the matrix. Without those properties (an IDE run) every available pair runs in one go.
  *
- * <p>Datagram and domain-socket rows come the same way once Proactor has those channels: a channel accessor on
- * {@link Transport}, then a {@code datagram(family)} / {@code domainSocket()} built from {@link #pairs()} like
- * {@link #socket()}.
+ * <p>Datagram ({@link #datagram}) and Unix domain stream ({@link #domainSocket()}) rows cross the same pairs. Proactor
+ * has no Unix datagram channel, so the testsuite's domain-datagram classes have no row.
  */
 public final class ProactorSocketTestPermutation extends SocketTestPermutation {
     public static final String SERVER_PROPERTY = "proactor.compat.server";
@@ -181,11 +182,87 @@ public final class ProactorSocketTestPermutation extends SocketTestPermutation {
 
     @Override
     public List<BootstrapComboFactory<Bootstrap, Bootstrap>> datagram(SocketProtocolFamily family) {
-        return Assumptions.abort("Proactor has no datagram channel yet");
+        List<BootstrapComboFactory<Bootstrap, Bootstrap>> combos = new ArrayList<>();
+        for (TransportPair pair : pairs()) {
+            combos.addAll(combo(List.of(datagramFactory(pair.server(), family)),
+                    List.of(datagramFactory(pair.client(), family))));
+        }
+        return combos;
+    }
+
+    /** Both ends Proactor, for tests of Proactor-only behaviour (as epoll's {@code epollOnlyDatagram}). */
+    public List<BootstrapComboFactory<Bootstrap, Bootstrap>> proactorOnlyDatagram(SocketProtocolFamily family) {
+        List<BootstrapComboFactory<Bootstrap, Bootstrap>> combos = new ArrayList<>();
+        for (TransportPair pair : proactorPairs("a Proactor-only datagram test")) {
+            combos.addAll(combo(List.of(datagramFactory(pair.server(), family)),
+                    List.of(datagramFactory(pair.client(), family))));
+        }
+        return combos;
     }
 
     @Override
     public List<BootstrapFactory<Bootstrap>> datagramSocket() {
-        return Assumptions.abort("Proactor has no datagram channel yet");
+        List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
+        for (Transport t : singleDrivers()) {
+            factories.add(() -> new Bootstrap().group(group(t)).channel(t.datagramChannelClass()));
+        }
+        return factories;
+    }
+
+    public BootstrapFactory<Bootstrap> datagramFactory(Transport transport, SocketProtocolFamily family) {
+        return () -> new Bootstrap().group(group(transport)).channelFactory(transport.datagramChannel(family));
+    }
+
+    /** Unix domain stream sockets: every pair, NIO ends through Netty's NIO domain channels. */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> domainSocket() {
+        return domainSocket(pairs());
+    }
+
+    /**
+     * Unix domain stream sockets with Proactor on both ends, for tests that need what only Unix-native channels
+     * have (file descriptor passing, abstract-namespace names): in a column with a NIO end they are skipped.
+     */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> proactorOnlyDomainSocket(String why) {
+        return domainSocket(proactorPairs(why));
+    }
+
+    private List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> domainSocket(List<TransportPair> pairs) {
+        List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> combos = new ArrayList<>();
+        for (TransportPair pair : pairs) {
+            combos.addAll(combo(List.of(serverDomainFactory(pair.server())), List.of(clientDomainFactory(pair.client()))));
+        }
+        return combos;
+    }
+
+    public List<BootstrapFactory<ServerBootstrap>> serverDomainSocket() {
+        List<BootstrapFactory<ServerBootstrap>> factories = new ArrayList<>();
+        for (Transport t : singleDrivers()) {
+            factories.add(serverDomainFactory(t));
+        }
+        return factories;
+    }
+
+    public BootstrapFactory<ServerBootstrap> serverDomainFactory(Transport transport) {
+        return () -> new ServerBootstrap().group(group(transport)).channelFactory(transport.serverDomainSocketChannel());
+    }
+
+    public BootstrapFactory<Bootstrap> clientDomainFactory(Transport transport) {
+        return () -> new Bootstrap().group(group(transport)).channelFactory(transport.domainSocketChannel());
+    }
+
+    /** A fresh socket file name in the temp directory (the file itself does not exist yet). */
+    public static DomainSocketAddress newDomainSocketAddress() {
+        return UnixTestUtils.newDomainSocketAddress();
+    }
+
+    private List<TransportPair> proactorPairs(String why) {
+        List<TransportPair> pairs = new ArrayList<>();
+        for (TransportPair pair : pairs()) {
+            if (pair.server().isProactor() && pair.client().isProactor()) {
+                pairs.add(pair);
+            }
+        }
+        Assumptions.assumeFalse(pairs.isEmpty(), () -> why + ": runs only where both ends are Proactor");
+        return pairs;
     }
 }

@@ -1,16 +1,24 @@
 package dev.proactor.compat;
 
+import dev.proactor.netty.ProactorDatagramChannel;
+import dev.proactor.netty.ProactorDomainSocketChannel;
 import dev.proactor.netty.ProactorIoHandler;
 import dev.proactor.netty.ProactorIoHandlerConfig;
+import dev.proactor.netty.ProactorServerDomainSocketChannel;
 import dev.proactor.netty.ProactorServerSocketChannel;
 import dev.proactor.netty.ProactorSocketChannel;
 import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.DriverUnavailableException;
 import dev.proactor.runtime.Drivers;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
@@ -81,6 +89,47 @@ public enum Transport {
 
     public Class<? extends Channel> socketChannel() {
         return driver == null ? NioSocketChannel.class : ProactorSocketChannel.class;
+    }
+
+    /** A UDP channel of the given family (the testsuite's datagram tests pick the family per class). */
+    public ChannelFactory<Channel> datagramChannel(SocketProtocolFamily family) {
+        return named(driver == null ? () -> new NioDatagramChannel(family) : () -> new ProactorDatagramChannel(family),
+                (driver == null ? "NioDatagramChannel(" : "ProactorDatagramChannel(") + family + ")");
+    }
+
+    public Class<? extends Channel> datagramChannelClass() {
+        return driver == null ? NioDatagramChannel.class : ProactorDatagramChannel.class;
+    }
+
+    /**
+     * A listening Unix domain stream channel. Netty's NIO domain channels take only the JDK's
+     * UnixDomainSocketAddress, the testsuite hands out Netty's DomainSocketAddress: {@link NioDomainAddresses}
+     * converts at bind/connect time, so the NIO end can face Proactor like in the TCP rows.
+     */
+    public ChannelFactory<ServerChannel> serverDomainSocketChannel() {
+        return driver == null
+                ? named(() -> NioDomainAddresses.install(new NioServerDomainSocketChannel()), "NioServerDomainSocketChannel")
+                : named(ProactorServerDomainSocketChannel::new, "ProactorServerDomainSocketChannel");
+    }
+
+    public ChannelFactory<Channel> domainSocketChannel() {
+        return driver == null
+                ? named(() -> NioDomainAddresses.install(new NioDomainSocketChannel()), "NioDomainSocketChannel")
+                : named(ProactorDomainSocketChannel::new, "ProactorDomainSocketChannel");
+    }
+
+    private static <C extends Channel> ChannelFactory<C> named(ChannelFactory<C> factory, String name) {
+        return new ChannelFactory<>() {
+            @Override
+            public C newChannel() {
+                return factory.newChannel();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
     }
 
     @Override

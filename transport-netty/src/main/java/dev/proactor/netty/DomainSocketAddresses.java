@@ -11,6 +11,9 @@ import java.net.UnixDomainSocketAddress;
  * with a leading '@' (as ss does), and a real file name starting with '@' is passed as "./@...".
  */
 final class DomainSocketAddresses {
+    /** The name of a socket that has none (bound to nothing), as epoll reports it: an empty path. */
+    static final DomainSocketAddress UNNAMED = new DomainSocketAddress("");
+
     private DomainSocketAddresses() {
     }
 

@@ -115,14 +115,20 @@ public final class ProactorDomainSocketChannel extends AbstractProactorStreamCha
         return (DomainSocketAddress) super.remoteAddress();
     }
 
+    // A connected end without a name (a client that did not bind, or the accepted peer of one) is reported as the
+    // empty DomainSocketAddress, as epoll does, not as null: null means "not bound / not connected".
     @Override
     protected SocketAddress localAddress0() {
-        return DomainSocketAddresses.toNetty(super.localAddress0());
+        return unnamedIfActive(DomainSocketAddresses.toNetty(super.localAddress0()));
     }
 
     @Override
     protected SocketAddress remoteAddress0() {
-        return DomainSocketAddresses.toNetty(super.remoteAddress0());
+        return unnamedIfActive(DomainSocketAddresses.toNetty(super.remoteAddress0()));
+    }
+
+    private DomainSocketAddress unnamedIfActive(DomainSocketAddress address) {
+        return address == null && isActive() ? DomainSocketAddresses.UNNAMED : address;
     }
 
     @Override

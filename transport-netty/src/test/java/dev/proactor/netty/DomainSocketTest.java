@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,6 +136,38 @@ class DomainSocketTest {
                 // The accepted side sees the abstract name it listens on, in Netty's spelling (leading NUL).
                 assertEquals(address, child.get(5, TimeUnit.SECONDS).localAddress());
                 ch.close().sync();
+            } finally {
+                server.close().sync();
+            }
+        } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
+    /** A client that did not bind has no name: both it and the accepted side report the empty address, not null. */
+    @ParameterizedTest
+    @MethodSource("dev.proactor.netty.TestDrivers#available")
+    void unnamedEndsReportTheEmptyAddress(DriverKind kind) throws Exception {
+        EventLoopGroup group = TestDrivers.proactor(kind, 2);
+        try {
+            DomainSocketAddress address = fileAddress("unnamed.sock");
+            CompletableFuture<Channel> child = new CompletableFuture<>();
+            Channel server = new ServerBootstrap().group(group).channel(ProactorServerDomainSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            child.complete(ch);
+                        }
+                    }).bind(address).sync().channel();
+            try {
+                Channel client = new Bootstrap().group(group).channel(ProactorDomainSocketChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter()).register().sync().channel();
+                assertNull(client.localAddress(), "not bound, not connected");
+                client.connect(address).sync();
+                assertEquals(new DomainSocketAddress(""), client.localAddress());
+                assertEquals(address, client.remoteAddress());
+                assertEquals(new DomainSocketAddress(""), child.get(5, TimeUnit.SECONDS).remoteAddress());
+                client.close().sync();
             } finally {
                 server.close().sync();
             }

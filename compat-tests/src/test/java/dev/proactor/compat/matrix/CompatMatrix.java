@@ -90,8 +90,8 @@ public final class CompatMatrix {
                 .append("(one testsuite case runs its scenario with the Pooled and Adaptive allocators). ")
                 .append("`-` means not run there: single-driver tests (one-sided, no peer, or too costly for every column) run only where ")
                 .append("both ends are the same Proactor driver.\n\n");
-        renderTable(md);
         renderTotals(md, start);
+        renderTable(md);
         renderFailures(md);
         renderSkips(md);
         renderLeaks(md);
@@ -104,13 +104,23 @@ public final class CompatMatrix {
         md.append("\n|---|");
         columns.forEach(c -> md.append("---|"));
         md.append('\n');
-        for (String testClass : new TreeSet<>(results.stream().map(TestResult::testClass).toList())) {
-            md.append("| ").append(testClass).append(" |");
-            for (String column : columns) {
-                Tally t = tally(r -> r.testClass().equals(testClass) && r.pair().equals(column));
-                md.append(' ').append(t.cell()).append(" |");
+        for (Family family : Family.values()) {
+            TreeSet<String> classes = new TreeSet<>(results.stream().map(TestResult::testClass)
+                    .filter(c -> Family.of(c) == family).toList());
+            if (classes.isEmpty()) {
+                continue;
             }
+            md.append("| *").append(family.title).append("* |");
+            columns.forEach(c -> md.append(" |"));
             md.append('\n');
+            for (String testClass : classes) {
+                md.append("| ").append(testClass).append(" |");
+                for (String column : columns) {
+                    Tally t = tally(r -> r.testClass().equals(testClass) && r.pair().equals(column));
+                    md.append(' ').append(t.cell()).append(" |");
+                }
+                md.append('\n');
+            }
         }
         md.append("| **Total** |");
         for (String column : columns) {
@@ -121,6 +131,8 @@ public final class CompatMatrix {
 
     private void renderTotals(StringBuilder md, Instant start) {
         md.append("## Totals\n\n");
+        md.append("Per column (server-client pair), per driver (every column with that driver on either end), per ")
+                .append("channel family, and overall. A test case is one test method for one pair.\n\n");
         md.append("| scope | classes | test cases | passed | failed | skipped | test time |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (String column : columns) {
@@ -128,6 +140,9 @@ public final class CompatMatrix {
         }
         for (String driver : List.of("io_uring", "poll")) {
             totalsRow(md, "driver " + driver + " (either end)", r -> involves(r.pair(), driver));
+        }
+        for (Family family : Family.values()) {
+            totalsRow(md, family.title, r -> Family.of(r.testClass()) == family);
         }
         totalsRow(md, "**all**", r -> true);
         md.append('\n');
@@ -219,6 +234,26 @@ public final class CompatMatrix {
         Tally t = new Tally();
         results.stream().filter(filter).forEach(t::add);
         return t;
+    }
+
+    /** The kind of channel a test class exercises, for grouping rows: from its name. */
+    enum Family {
+        SOCKET("TCP sockets, event loops"),
+        DATAGRAM("Datagram (UDP) sockets"),
+        DOMAIN("Unix domain stream sockets");
+
+        final String title;
+
+        Family(String title) {
+            this.title = title;
+        }
+
+        static Family of(String testClass) {
+            if (testClass.contains("Datagram")) {
+                return DATAGRAM;
+            }
+            return testClass.contains("DomainSocket") ? DOMAIN : SOCKET;
+        }
     }
 
     private static final class Tally {

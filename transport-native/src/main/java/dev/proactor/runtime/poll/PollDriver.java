@@ -415,6 +415,7 @@ public final class PollDriver implements Driver {
             case CONNECT:
                 forgetDescriptor(op.fd()); // a socket being connected starts a new lifetime of its number
                 enqueue(slot, op.fd(), WRITE_SIDE);
+                registerWaiters(op.fd());
                 break;
             case SEND:
             case SENDV:
@@ -476,6 +477,23 @@ public final class PollDriver implements Driver {
                 return (op.flags() & LinuxConstants.MSG_DONTWAIT) != 0;
             default:
                 return false;
+        }
+    }
+
+    /**
+     * After a CONNECT made the registration of {@code fd} stale: ops still waiting on it (a UDP socket's receive,
+     * submitted before its connect) need the new registration too, or their events carry the old token and are
+     * dropped as belonging to an earlier file.
+     */
+    private void registerWaiters(int fd) {
+        if (closed || fd < 0 || fd > MAX_FD) {
+            return;
+        }
+        for (int side = 0; side < LISTS_PER_FD; side++) {
+            int list = listOf(fd, side);
+            if (!lists.isEmpty(list)) {
+                register(fd, list);
+            }
         }
     }
 

@@ -256,6 +256,26 @@ class PollDriverTest {
         }
     }
 
+    /** Connecting a socket renews its epoll registration; a receive that was already waiting must move with it. */
+    @Test
+    void receiveWaitingOnAUdpSocketCompletesAfterTheSocketIsConnected() throws Exception {
+        try (Socket receiver = Socket.udp(false); java.net.DatagramSocket sender = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            receiver.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            NativeBuffer in = NativeBuffer.allocate(16);
+            Op recv = loop.submit(new Op().prepareRecv(receiver.fd(), in.address(), 16, 0));
+            loop.runFor(Duration.ofMillis(20));
+            assertFalse(loop.hasCompletion(recv));
+            Loopback.SockAddr peer = Loopback.encode(receiver, (java.net.InetSocketAddress) sender.getLocalSocketAddress());
+            Op connect = loop.submit(new Op().prepareConnect(receiver.fd(), peer.address(), peer.length()));
+            assertEquals(0, loop.await(connect).result());
+            byte[] data = "after".getBytes(StandardCharsets.US_ASCII);
+            sender.send(new java.net.DatagramPacket(data, data.length, receiver.localAddress()));
+            assertEquals(data.length, loop.await(recv).result());
+            assertEquals("after", text(in, 0, data.length));
+        }
+    }
+
     @Test
     void multishotAcceptCancelledFromItsOwnHandler() throws Exception {
         Socket listener = Loopback.listener(8);

@@ -1,0 +1,21 @@
+package dev.proactor.compat;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketGatheringWriteTest;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+public class ProactorDomainSocketGatheringWriteTest extends SocketGatheringWriteTest {
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return ProactorSocketTestPermutation.newDomainSocketAddress();
+    }
+
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return ProactorSocketTestPermutation.INSTANCE.domainSocket();
+    }
+}
