@@ -43,7 +43,8 @@ class ServerStatsTest {
             try (Socket s = echoOnce(server.port())) {
                 awaitConnections(statsPort, 1);
                 Map<String, Long> after = StatsProbe.query(statsPort, true);
-                assertTrue(StatsProbe.delta(before, after, "submitted") >= 3, () -> before + " -> " + after);
+                // At least a receive and a send (the multishot accept was armed before; a multishot receive stays armed).
+                assertTrue(StatsProbe.delta(before, after, "submitted") >= 2, () -> before + " -> " + after);
                 assertTrue(StatsProbe.delta(before, after, "completions") >= 3, () -> before + " -> " + after);
                 assertTrue(StatsProbe.delta(before, after, "kernelWaits") >= 1, () -> before + " -> " + after);
             }

@@ -42,6 +42,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -93,6 +94,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private boolean inputClosedSeenErrorOnRead;
     /** The peer closed while the channel was not reading: read to the end of the input whatever AUTO_READ says. */
     private boolean drainingAfterPeerClose;
+    /**
+     * Data the armed multishot receive took after AUTO_READ was turned off and before its cancel landed: kept, in
+     * order, for the next read(), as a transport that reads on demand would have left it in the socket.
+     */
+    private ArrayDeque<ByteBuf> heldReads;
     private boolean inWriteComplete;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
@@ -194,6 +200,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         try {
             super.doClose();
         } finally {
+            releaseHeldReads();
             FileRegionWriter w = fileRegions;
             if (w != null) {
                 // No op is in flight any more (close waited for them): the region's file and the pipe may go.
@@ -252,7 +259,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             return;
         }
         readPending = true;
-        if (!active || readOp.isInFlight() || inReadComplete || isClosing()) {
+        if (!inReadComplete) {
+            deliverHeldReadsWhilePending();
+        }
+        if (!readPending || hasHeldReads() || !active || readOp.isInFlight() || inReadComplete || isClosing()) {
             // Starts when connected, when the receive in flight completes, or after channelReadComplete.
             return;
         }
@@ -421,7 +431,9 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         inReadComplete = true;
         try {
             RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
-            if (buf != null) {
+            if (buf != null && (hasHeldReads() || !readPending && !config().isAutoRead()) && !drainingAfterPeerClose) {
+                holdRead(buf);
+            } else if (buf != null) {
                 handle.attemptedBytesRead(recvRing.bufferSize());
                 handle.lastBytesRead(res);
                 handle.incMessagesRead(1);
@@ -443,16 +455,22 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 outOfBuffers = true;
                 recvRingShortages++;
             } else if (!more) {
+                if (res != ECANCELED && hasHeldReads()) {
+                    // The end of the input (or an error) came behind held data: deliver it all first, as a peer's
+                    // close makes every transport read to the end whatever AUTO_READ says.
+                    fireHeldReads(handle, Integer.MAX_VALUE);
+                }
                 readEnded(handle, res);
             }
         } finally {
             inReadComplete = false;
         }
+        deliverHeldReadsWhilePending();
         if (outOfBuffers) {
             if (!recvRing.isClosed()) {
                 recvRing.whenAvailable(restartRead);
             }
-        } else if (!more && readPending && active && !eof && !isClosing() && !readOp.isInFlight()) {
+        } else if (!more && readPending && !hasHeldReads() && active && !eof && !isClosing() && !readOp.isInFlight()) {
             startReadLoop();
         }
         if (!more) {
@@ -461,10 +479,61 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private final Runnable restartRead = () -> {
-        if (readPending && active && !eof && !isClosing() && isOpen() && !readOp.isInFlight() && !inReadComplete) {
+        if (readPending && !hasHeldReads() && active && !eof && !isClosing() && isOpen() && !readOp.isInFlight()
+                && !inReadComplete) {
             startReadLoop();
         }
     };
+
+    private boolean hasHeldReads() {
+        return heldReads != null && !heldReads.isEmpty();
+    }
+
+    private void holdRead(ByteBuf buf) {
+        if (heldReads == null) {
+            heldReads = new ArrayDeque<>(4);
+        }
+        heldReads.add(buf);
+    }
+
+    /** Each read() asked for (also from channelRead/channelReadComplete) takes held data before any new receive. */
+    private void deliverHeldReadsWhilePending() {
+        while (readPending && hasHeldReads() && isOpen() && !isClosing()) {
+            deliverHeldReads();
+        }
+    }
+
+    /** One read() with data held: one message while AUTO_READ is off (as a read on demand gives), all if on. */
+    private void deliverHeldReads() {
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        handle.reset(config());
+        inReadComplete = true;
+        try {
+            fireHeldReads(handle, config().isAutoRead() || drainingAfterPeerClose ? Integer.MAX_VALUE : 1);
+            endReadLoop(handle);
+        } finally {
+            inReadComplete = false;
+        }
+    }
+
+    private void fireHeldReads(RecvByteBufAllocator.Handle handle, int max) {
+        for (int i = 0; i < max && hasHeldReads() && isOpen() && !isClosing(); i++) {
+            ByteBuf buf = heldReads.poll();
+            handle.lastBytesRead(buf.readableBytes());
+            handle.incMessagesRead(1);
+            readPending = false;
+            pipeline().fireChannelRead(buf);
+        }
+    }
+
+    private void releaseHeldReads() {
+        ArrayDeque<ByteBuf> held = heldReads;
+        if (held != null) {
+            for (ByteBuf buf; (buf = held.poll()) != null; ) {
+                buf.release();
+            }
+        }
+    }
 
     private ByteBuf copyFromRing(BufferRing ring, int id, int length) {
         ByteBuf buf = config().getAllocator().directBuffer(length);
@@ -477,6 +546,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         PlatformDependent.copyMemory(ring.address(id), DirectBuffers.address(buf, buf.writerIndex()), length);
         buf.writerIndex(buf.writerIndex() + length);
         return buf;
+    }
+
+    /** Receive completions held for the next read() since AUTO_READ was turned off (tests). */
+    int heldReadCount() {
+        return heldReads == null ? 0 : heldReads.size();
     }
 
     /** Multishot receives that ended with ENOBUFS and waited for a ring buffer (tests). */
@@ -515,7 +589,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             return; // our own shutdownInput() raised it; epoll does not read then either
         }
         drainingAfterPeerClose = true;
-        if (!readOp.isInFlight() && !inReadComplete) {
+        if (hasHeldReads() && !inReadComplete) {
+            deliverHeldReads();
+        }
+        if (!readOp.isInFlight() && !inReadComplete && !hasHeldReads()) {
             startReadLoop();
         }
     }
@@ -988,6 +1065,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
         @Override
         void releaseAfterDriverClose() {
+            releaseHeldReads();
             ByteBuf buf = readBuffer;
             if (buf != null) {
                 readBuffer = null;

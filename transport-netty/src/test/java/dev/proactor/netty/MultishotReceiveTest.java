@@ -229,6 +229,67 @@ class MultishotReceiveTest {
         }
     }
 
+    /**
+     * AUTO_READ turned off inside channelRead: the completions the armed receive already produced are held, and each
+     * read() delivers one of them, in order, before anything new is received (as a read on demand would).
+     */
+    @Test
+    void autoReadOffInsideChannelReadHoldsWhatTheArmedReceiveTookForTheNextRead() throws Exception {
+        group = newGroup();
+        try {
+            LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
+            Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            children.add((ProactorSocketChannel) ch);
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ctx.channel().config().setAutoRead(false);
+                                    reads.add((ByteBuf) msg);
+                                }
+                            });
+                        }
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            Channel client = new Bootstrap().group(group).channel(ProactorSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .connect(server.localAddress()).sync().channel();
+            ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
+            assertNotNull(child);
+            // Several ring buffers' worth in one write: the armed receive fills them in one go.
+            byte[] data = new byte[BUFFER_SIZE * 4];
+            new Random(7).nextBytes(data);
+            client.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
+            ByteBuf first = reads.poll(10, TimeUnit.SECONDS);
+            assertNotNull(first);
+            ByteBuf all = Unpooled.buffer(data.length);
+            all.writeBytes(first);
+            first.release();
+            Thread.sleep(200);
+            assertNull(reads.poll(), "read again although AUTO_READ is off and no read() was asked for");
+            int held = child.eventLoop().submit(child::heldReadCount).get(5, TimeUnit.SECONDS);
+            assertTrue(held > 0, "the receive took nothing more in that batch; this test needs it to");
+            while (all.readableBytes() < data.length) {
+                child.read();
+                ByteBuf next = reads.poll(10, TimeUnit.SECONDS);
+                assertNotNull(next, "read() delivered nothing");
+                all.writeBytes(next);
+                next.release();
+                assertNull(reads.poll(50, TimeUnit.MILLISECONDS), "one read() delivered more than one message");
+            }
+            byte[] got = new byte[data.length];
+            all.readBytes(got);
+            assertArrayEquals(data, got);
+            assertEquals(0, handedOut(child));
+            client.close().sync();
+        } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
     private static void assertTrueOnLoop(Channel ch, java.util.concurrent.Callable<Boolean> check, String message)
             throws Exception {
         org.junit.jupiter.api.Assertions.assertTrue(ch.eventLoop().submit(check).get(5, TimeUnit.SECONDS), message);
