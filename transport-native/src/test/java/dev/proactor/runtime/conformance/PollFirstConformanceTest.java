@@ -3,7 +3,6 @@ package dev.proactor.runtime.conformance;
 import dev.proactor.runtime.DriverKind;
 import dev.proactor.runtime.NativeBuffer;
 import dev.proactor.runtime.Op;
-import dev.proactor.runtime.linux.LibC;
 import dev.proactor.runtime.linux.LinuxConstants;
 import dev.proactor.runtime.poll.PollDriver;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,8 +83,7 @@ class PollFirstConformanceTest {
             Op first = loop.submit(new Op().prepareRecv(client, buf.address(), 16, 0));
             loop.runFor(Duration.ofMillis(30)); // waiting, so the socket is in the poll driver's epoll set
             // Data and FIN arrive together: one readiness report covers both, and no other follows.
-            NativeBuffer out = NativeBuffer.allocate(4);
-            assertEquals(4, LibC.send(pair.server().fd(), out.address(), 4, LinuxConstants.MSG_NOSIGNAL));
+            sendBytes(loop, pair, 4);
             pair.server().shutdown(LinuxConstants.SHUT_WR);
             Thread.sleep(20);
             assertEquals(4, loop.await(first).result());
