@@ -65,14 +65,17 @@ class EventLoopThreadChangeTest {
                 assertFalse(thread.isAlive(), "the loop's thread left it once the channel was closed");
                 assertTrue(loop.isSuspended());
                 previous = thread;
-                if (cycle == 0) {
+                if (cycle == 0 && !Boolean.getBoolean("proactor.test.wine")) {
                     fdsAfterFirstCycle = openDescriptors();
                 }
             }
             // Each cycle opened a driver and a socket: both were closed (no driver left open by a departed thread,
             // no socket whose close op was dropped).
-            long growth = openDescriptors() - fdsAfterFirstCycle;
-            assertTrue(growth <= 2, "descriptors grew by " + growth + " over 4 suspend/resume cycles");
+            // Not under Wine: there /proc/self/fd is the Wine process's, which caches descriptors of its own.
+            if (!Boolean.getBoolean("proactor.test.wine")) {
+                long growth = openDescriptors() - fdsAfterFirstCycle;
+                assertTrue(growth <= 2, "descriptors grew by " + growth + " over 4 suspend/resume cycles");
+            }
         } finally {
             TestDrivers.shutdown(group, nio);
         }
