@@ -433,6 +433,12 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
             if (buf != null && (hasHeldReads() || !readPending && !config().isAutoRead()) && !drainingAfterPeerClose) {
                 holdRead(buf);
+                if (!more && readLoopHasData) {
+                    // The receive ended on its own: channelReadComplete is still due for what was delivered (a
+                    // handler may flush only then, and wait for writability before reading on).
+                    endReadLoop(handle);
+                    readLoopHasData = false;
+                }
             } else if (buf != null) {
                 handle.attemptedBytesRead(recvRing.bufferSize());
                 handle.lastBytesRead(res);

@@ -14,11 +14,12 @@ public final class ProactorIoHandlerConfig {
     private static final long DEFAULT_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
-     * Default of {@link #withRecvBufferRing}: 512 buffers of 4 KiB per event loop (2 MiB). Measured, the multishot
-     * receive used less server CPU per message than one RECV per read in 8 of 9 paired rounds (benchmarks/RESULTS.md),
-     * and an idle connection holds no receive buffer of its own.
+     * Default of {@link #withRecvBufferRing}: off. Measured, the multishot receive used less server CPU per 64-byte
+     * message in 8 of 9 paired rounds (benchmarks/RESULTS.md), but its fixed-size buffers cut bulk transfers into
+     * many small reads: in the reliability suite's chaos run (io_uring, 2026-11-26) the server made about 8 times as
+     * many reads and moved about a third of the bytes per second. Opt-in until buffer sizes adapt.
      */
-    static final int DEFAULT_RECV_BUFFERS = 512;
+    static final int DEFAULT_RECV_BUFFERS = 0;
     static final int DEFAULT_RECV_BUFFER_SIZE = 4096;
 
     private final DriverConfig driverConfig;
@@ -37,7 +38,7 @@ public final class ProactorIoHandlerConfig {
         this.recvBufferSize = recvBufferSize;
     }
 
-    /** Automatic driver selection, 256 submission and 4096 completion entries, 5 s drain timeout, 512 x 4 KiB receive ring. */
+    /** Automatic driver selection, 256 submission and 4096 completion entries, 5 s drain timeout, no receive ring. */
     public static ProactorIoHandlerConfig defaults() {
         return new ProactorIoHandlerConfig(DriverConfig.defaults(), DEFAULT_DRAIN_NANOS);
     }
@@ -68,8 +69,8 @@ public final class ProactorIoHandlerConfig {
     /**
      * Stream channels on io_uring receive with one multishot RECV into a ring of {@code buffers} provided buffers of
      * {@code bufferSize} bytes per event loop (the kernel's buffer ring), copying each completion's bytes into a
-     * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel. 0 buffers: one RECV per
-     * read into the channel's own ByteBuf. Only while AUTO_READ is on, and only where the kernel manages buffer rings
+     * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel. 0 buffers (the default):
+     * one RECV per read into the channel's own ByteBuf. Only while AUTO_READ is on, and only where the kernel manages buffer rings
      * (else the setting is ignored). Turning AUTO_READ off cancels the armed receive; what it took before the cancel
      * took effect is held and delivered by the next read() calls, one message each, before anything new.
      *
