@@ -97,6 +97,34 @@ class MultishotReceiveTest {
                 .connect(server.localAddress()).sync().channel();
     }
 
+    /** A server whose children record what they read; {@code autoReadOffOnRead} turns AUTO_READ off in channelRead. */
+    private static Channel recordingServer(EventLoopGroup group, LinkedBlockingQueue<ProactorSocketChannel> children,
+            LinkedBlockingQueue<ByteBuf> reads, boolean autoReadOffOnRead) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        children.add((ProactorSocketChannel) ch);
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (autoReadOffOnRead) {
+                                    ctx.channel().config().setAutoRead(false);
+                                }
+                                reads.add((ByteBuf) msg);
+                            }
+                        });
+                    }
+                })
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+    }
+
+    private static Channel client(EventLoopGroup group, Channel server) throws InterruptedException {
+        return new Bootstrap().group(group).channel(ProactorSocketChannel.class)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(server.localAddress()).sync().channel();
+    }
+
     private static int handedOut(Channel ch) throws Exception {
         return ch.eventLoop().submit(() -> {
             BufferRing ring = ((ProactorSocketChannel) ch).recvRing();
@@ -186,23 +214,8 @@ class MultishotReceiveTest {
         try {
             LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
-            Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            children.add((ProactorSocketChannel) ch);
-                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    reads.add((ByteBuf) msg);
-                                }
-                            });
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            Channel client = new Bootstrap().group(group).channel(ProactorSocketChannel.class)
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .connect(server.localAddress()).sync().channel();
+            Channel server = recordingServer(group, children, reads, false);
+            Channel client = client(group, server);
             client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1})).sync();
             ByteBuf one = reads.poll(10, TimeUnit.SECONDS);
             assertNotNull(one);
@@ -239,24 +252,8 @@ class MultishotReceiveTest {
         try {
             LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
-            Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            children.add((ProactorSocketChannel) ch);
-                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    ctx.channel().config().setAutoRead(false);
-                                    reads.add((ByteBuf) msg);
-                                }
-                            });
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            Channel client = new Bootstrap().group(group).channel(ProactorSocketChannel.class)
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .connect(server.localAddress()).sync().channel();
+            Channel server = recordingServer(group, children, reads, true);
+            Channel client = client(group, server);
             ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
             assertNotNull(child);
             // Several ring buffers' worth in one write: the armed receive fills them in one go.
