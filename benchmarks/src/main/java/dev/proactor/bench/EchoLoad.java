@@ -6,6 +6,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * about one read, one write and a share of an epoll_wait per message.
  */
 public final class EchoLoad {
+    /** Connects made at once while setting up (below the server's backlog of 4096). */
+    private static final int CONNECTS_IN_FLIGHT = 256;
 
     /** Counters of one client event loop; touched only by that loop's thread. */
     private static final class LoopStats {
@@ -57,6 +60,7 @@ public final class EchoLoad {
         private final LoopStats stats;
         private int received;
         private long sentAt;
+        private ChannelHandlerContext ctx;
 
         PingPongHandler(ByteBuf payload, LoopStats stats) {
             this.payload = payload;
@@ -65,7 +69,12 @@ public final class EchoLoad {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            send(ctx);
+            this.ctx = ctx;
+        }
+
+        /** The first message; sent once every connection is up, so connecting does not compete with the load. */
+        void start() {
+            ctx.executor().execute(() -> send(ctx));
         }
 
         @Override
@@ -135,8 +144,18 @@ public final class EchoLoad {
                         }
                     });
             List<Channel> channels = new ArrayList<>(connections);
+            List<ChannelFuture> connecting = new ArrayList<>(CONNECTS_IN_FLIGHT);
             for (int i = 0; i < connections; i++) {
-                channels.add(bootstrap.connect(host, port).sync().channel());
+                connecting.add(bootstrap.connect(host, port));
+                if (connecting.size() == CONNECTS_IN_FLIGHT || i == connections - 1) {
+                    for (ChannelFuture f : connecting) {
+                        channels.add(f.sync().channel());
+                    }
+                    connecting.clear();
+                }
+            }
+            for (Channel ch : channels) {
+                ch.pipeline().get(PingPongHandler.class).start();
             }
             sleepSeconds(warmupSeconds);
 

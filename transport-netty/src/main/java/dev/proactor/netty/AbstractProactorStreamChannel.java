@@ -85,6 +85,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private BufferRing recvRing;
     /** io_uring says whether more data waits (SOCK_NONEMPTY); the other drivers cannot. */
     private boolean reportsSockNonempty;
+    /**
+     * The poll driver: a read whose socket is known to be empty first waits for readability without a buffer (as
+     * epoll does), so an idle connection holds no receive buffer and the buffer is taken only when data is there.
+     */
+    private boolean waitsReadableFirst;
     private boolean readPending;
     private boolean inReadComplete;
     private boolean readLoopHasData;
@@ -125,6 +130,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         super.registered(registration);
         recvRing = registration.recvBufferRing();
         reportsSockNonempty = registration.driverKind() == DriverKind.IO_URING;
+        waitsReadableFirst = registration.driverKind() == DriverKind.POLL;
         if (active) {
             // Accepted: runs after channelActive and the read AUTO_READ starts, so it arms only if nothing reads.
             eventLoop().execute(this::watchPeerClose);
@@ -306,6 +312,15 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
      *                 which are only made when data is known to be waiting (-EAGAIN then ends the loop)
      */
     private void submitReceive(RecvByteBufAllocator.Handle handle, int msgFlags) {
+        if (msgFlags == 0 && waitsReadableFirst) {
+            if (lastReceiveDrained) {
+                // POLLIN also reports the peer's close and errors: the receive that follows reads them.
+                readOp.preparePoll(socket.fd(), LinuxConstants.POLLIN).pollFirst();
+                submit(readOps);
+                return;
+            }
+            msgFlags = LinuxConstants.MSG_DONTWAIT; // data is expected; if not, readEnded waits for readability
+        }
         ByteBufAllocator alloc = config().getAllocator();
         ByteBuf buf = handle.allocate(alloc);
         if (!DirectBuffers.hasAddress(buf)) {
@@ -340,7 +355,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         // read() from a handler while this runs only marks the read pending; the next loop starts below.
         inReadComplete = true;
         try {
-            readComplete0(buf, res, flags);
+            if (readOp.code() == OpCode.POLL) {
+                readableComplete(res);
+            } else {
+                readComplete0(buf, res, flags);
+            }
         } finally {
             inReadComplete = false;
         }
@@ -379,6 +398,19 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         readEnded(handle, res);
     }
 
+    /**
+     * The readability poll of a read loop completed: receive now, unless the read was withdrawn meanwhile
+     * (AUTO_READ turned off: the data stays in the socket, as with epoll) or the poll was cancelled or failed.
+     */
+    private void readableComplete(int res) {
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        if (res < 0) {
+            readEnded(handle, res);
+        } else if (readPending && active && !eof) {
+            submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
+        }
+    }
+
     /** A receive's final completion without data: end of stream, EAGAIN, cancel or error. */
     private void readEnded(RecvByteBufAllocator.Handle handle, int res) {
         if (res == 0) {
@@ -388,7 +420,12 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             shutdownInputAfterRead(true);
         } else if (res == EAGAIN) {
             lastReceiveDrained = true;
+            boolean wasDraining = drainingAfterPeerClose;
             drainingAfterPeerClose = false;
+            if (waitsReadableFirst && !readLoopHasData && !wasDraining && readPending && active && !isClosing()) {
+                submitReceive(handle, 0); // nothing came after all: wait for readability, holding no buffer
+                return;
+            }
             handle.lastBytesRead(0);
             endReadLoop(handle);
         } else if (res == ECANCELED) {
@@ -936,11 +973,19 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     /** Whether the POLLRDHUP poll is armed (tests). Event loop only. */
+    /** Whether a receive buffer is handed to the kernel or driver right now. Tests; event loop only. */
+    boolean holdsReceiveBuffer() {
+        return readBuffer != null;
+    }
+
     boolean isPeerCloseWatched() {
         return peerClose.isInFlight();
     }
 
-    /** Whether a receive is in flight (the kernel may be writing the read buffer). Event loop only. */
+    /**
+     * Whether a read is in flight (a receive, which may be writing the read buffer, or the poll driver's
+     * readability poll). Event loop only.
+     */
     boolean isReadInFlight() {
         return readOp.isInFlight();
     }

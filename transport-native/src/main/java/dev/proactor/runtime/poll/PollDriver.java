@@ -37,13 +37,20 @@ import static dev.proactor.runtime.linux.LinuxConstants.POLLHUP;
 /**
  * The epoll driver: completions emulated on readiness, so the layers above cannot tell it from io_uring.
  *
- * <p>{@link #submit} only queues. {@link #poll} first tries each new operation's non-blocking system call;
+ * <p>{@link #submit} queues. {@link #poll} first tries each new operation's non-blocking system call;
  * one that would block (EAGAIN, EINPROGRESS) joins its descriptor's FIFO queue for its direction (read:
  * RECV, RECV_PROVIDED, RECVMSG, ACCEPT, READ; write: SEND, SENDV, SENDMSG, CONNECT, WRITE, SPLICE; POLL ops wait in a third
  * list), and the descriptor is added to the epoll set once per lifetime, edge-triggered for every event.
  *
+ * <p>A stream transfer (SEND, SENDV, RECV) or POLL that a completion handler submits while nothing else waits to
+ * start is tried at once instead, and its completion is delivered as soon as that handler returns: a read-then-echo
+ * handler then gets its write done before the next descriptor's event is handled, as in a NIO loop, so one
+ * buffer at a time is in use rather than one per ready connection (the allocator recycles it at once), and
+ * the write needs no extra round through epoll_wait.
+ *
  * <p>Edge-triggered is safe because nothing waits without having failed first: an operation joins an empty
- * queue only after its own call returned EAGAIN (a POLL op: after poll(2) found nothing), and joins a
+ * queue only after its own call returned EAGAIN (a POLL op: after poll(2) found nothing; a pollFirst RECV or
+ * POLL: after the last receive on the socket found it empty, with no edge since), and joins a
  * non-empty queue behind a head that did. Any readiness after that failure is a new edge; readiness before
  * the descriptor was added is reported by EPOLL_CTL_ADD itself. On an edge the queue is retried in order
  * until it is empty or a call returns EAGAIN again, so no readiness is left unconsumed while ops wait.
@@ -65,7 +72,9 @@ public final class PollDriver implements Driver {
     private static final int SUBMIT_A = 0;
     private static final int SUBMIT_B = 1;
     private static final int READY = 2;
-    private static final int FIRST_FD_LIST = 3;
+    /** Completions of transfers started while their submitter's handler ran, delivered when it returns. */
+    private static final int EAGER_DONE = 3;
+    private static final int FIRST_FD_LIST = 4;
     private static final int READ_SIDE = 0;
     private static final int WRITE_SIDE = 1;
     private static final int POLLERS = 2;
@@ -84,6 +93,8 @@ public final class PollDriver implements Driver {
     /** Buffers a multishot receive fills in a row before the others get their turn (the kernel's limit too). */
     private static final int MULTISHOT_BURST = 32;
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
+    /** Transfers started at submit per poll; beyond it a handler that resubmits forever cannot keep poll from returning. */
+    private static final int EAGER_STARTS_PER_POLL = 1024;
 
     private final Thread owner;
     private final int epfd;
@@ -113,6 +124,10 @@ public final class PollDriver implements Driver {
     /** By slot: a CONNECT whose connect(2) returned EINPROGRESS (next step: SO_ERROR). */
     private boolean[] connecting;
     private int submitList = SUBMIT_A;
+    private int eagerBudget;
+    /** While an op submitted by a running handler is started: its completion waits in EAGER_DONE. */
+    private boolean deferDelivery;
+    private boolean deliveringEager;
     private long pollFirstWaits;
     private CompletionHandler handler;
     private int delivered;
@@ -208,7 +223,26 @@ public final class PollDriver implements Driver {
         ensureSlots(inFlight.capacity());
         connecting[slot] = false;
         cancelBeforeStart[slot] = false;
-        lists.append(submitList, slot);
+        if (handler != null && eagerBudget > 0 && startsAtOnce(op.code()) && lists.isEmpty(submitList)) {
+            eagerBudget--;
+            startEagerly(op, slot);
+        } else {
+            lists.append(submitList, slot);
+        }
+    }
+
+    private static boolean startsAtOnce(OpCode code) {
+        return code == OpCode.SEND || code == OpCode.SENDV || code == OpCode.RECV || code == OpCode.POLL;
+    }
+
+    /** Only when nothing submitted earlier is still to start, so the per-descriptor order is kept. */
+    private void startEagerly(Op op, int slot) {
+        deferDelivery = true;
+        try {
+            start(op, slot);
+        } finally {
+            deferDelivery = false;
+        }
     }
 
     @Override
@@ -241,7 +275,7 @@ public final class PollDriver implements Driver {
         }
         counters.cancelRequested();
         int list = lists.listOf(slot);
-        if (list == READY) {
+        if (list == READY || list == EAGER_DONE) {
             return true; // its completion is already waiting to be delivered
         }
         if (list == SUBMIT_A || list == SUBMIT_B) {
@@ -274,6 +308,7 @@ public final class PollDriver implements Driver {
         this.handler = Objects.requireNonNull(handler, "handler");
         counters.polled();
         delivered = 0;
+        eagerBudget = EAGER_STARTS_PER_POLL;
         try {
             deliverReady();
             startSubmitted();
@@ -281,7 +316,8 @@ public final class PollDriver implements Driver {
                 return delivered;
             }
             boolean woken = wakeup.takeRequest();
-            boolean mustNotBlock = woken || delivered > 0 || !lists.isEmpty(READY) || !lists.isEmpty(submitList);
+            boolean mustNotBlock = woken || delivered > 0 || !lists.isEmpty(READY) || !lists.isEmpty(EAGER_DONE)
+                    || !lists.isEmpty(submitList);
             int n = waitForEvents(mustNotBlock ? 0 : timeoutNanos);
             for (int i = 0; i < n && !closed; i++) {
                 int off = i * EpollEventLayout.SIZE;
@@ -292,6 +328,7 @@ public final class PollDriver implements Driver {
             return delivered;
         } finally {
             this.handler = null;
+            eagerBudget = 0;
         }
     }
 
@@ -336,8 +373,32 @@ public final class PollDriver implements Driver {
     }
 
     private void deliver(Op op, int result, int flags) {
+        if (deferDelivery) {
+            assert flags == 0 : "an eagerly started transfer completes without flags";
+            readyResult[op.slot()] = result;
+            lists.append(EAGER_DONE, op.slot());
+            return;
+        }
         delivered++;
         inFlight.complete(op, result, flags, handler);
+        deliverEagerCompletions();
+    }
+
+    /** What the handler that just returned started at once: delivered now, and what those handlers start in turn. */
+    private void deliverEagerCompletions() {
+        if (deliveringEager) {
+            return; // the loop below, further up the stack, takes it
+        }
+        deliveringEager = true;
+        try {
+            int slot;
+            while (!closed && (slot = lists.head(EAGER_DONE)) != SlotLists.NONE) {
+                lists.remove(slot);
+                deliver(inFlight.get(slot), readyResult[slot], 0);
+            }
+        } finally {
+            deliveringEager = false;
+        }
     }
 
     /** Delivers the completions made ready so far (cancellations); ones made ready meanwhile wait. */
@@ -374,7 +435,7 @@ public final class PollDriver implements Driver {
     /** Cancels an op that its first attempt left waiting (on its descriptor or a timer). */
     private void cancelWaiting(Op op, int slot) {
         int list = lists.listOf(slot);
-        if (list == SUBMIT_A || list == SUBMIT_B || list == READY) {
+        if (list == SUBMIT_A || list == SUBMIT_B || list == READY || list == EAGER_DONE) {
             return; // completed and submitted again, or already completing
         }
         if (list != SlotLists.NONE) {
@@ -454,10 +515,8 @@ public final class PollDriver implements Driver {
             return;
         }
         lists.append(list, slot);
-        if (alone && side == READ_SIDE && isDrained(list) && registrations.isRegistered(fd)
-                && inFlight.get(slot).isPollFirst()) {
-            pollFirstWaits++;
-            return; // nothing to read since the last receive: wait for the edge (the descriptor is in the set)
+        if (alone && side == READ_SIDE && waitsForEdge(inFlight.get(slot), fd, list)) {
+            return;
         }
         if (alone) {
             runQueue(fd, side, ALL_EVENTS);
@@ -465,6 +524,15 @@ public final class PollDriver implements Driver {
                 register(fd, list);
             }
         }
+    }
+
+    /** A pollFirst receive when nothing was read since the last receive: it waits for the edge (the descriptor is in the set). */
+    private boolean waitsForEdge(Op op, int fd, int list) {
+        if (op.isPollFirst() && isDrained(list) && registrations.isRegistered(fd)) {
+            pollFirstWaits++;
+            return true;
+        }
+        return false;
     }
 
     private static boolean asksNotToWait(Op op) {
@@ -530,6 +598,9 @@ public final class PollDriver implements Driver {
                     burst = 0;
                 }
                 continue;
+            }
+            if (side == READ_SIDE && waitsForEdge(op, fd, list)) {
+                return; // joined (submitted by a handler this run called) after a receive that drained the socket
             }
             counters.calledDirectly();
             int r = connecting[slot] ? calls.connectResult(op.fd(), readyEvents) : calls.attempt(op);
@@ -627,6 +698,10 @@ public final class PollDriver implements Driver {
 
     private void startPoll(Op op, int slot) {
         int fd = op.fd();
+        if (op.isPollFirst() && fd >= 0 && fd <= MAX_FD && waitsForEdge(op, fd, listOf(fd, READ_SIDE))) {
+            lists.append(listOf(fd, POLLERS), slot);
+            return;
+        }
         int wanted = op.flags() | POLLERR | POLLHUP;
         counters.calledDirectly();
         int ready = fd < 0 ? -Errno.EBADF : calls.readyNow(fd, op.flags());

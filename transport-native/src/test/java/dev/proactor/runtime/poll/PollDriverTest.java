@@ -332,4 +332,71 @@ class PollDriverTest {
             loop.runUntil(() -> !recv.isInFlight(), "the cancelled receive");
         }
     }
+
+    @Test
+    void aSendSubmittedByAHandlerIsMadeAndDeliveredInTheSamePoll() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer out = NativeBuffer.allocate(5);
+            out.buffer().put(0, "hello".getBytes(StandardCharsets.US_ASCII));
+            Op send = new Op().prepareSend(p.server().fd(), out.address(), 5, 0);
+            List<Op> order = new ArrayList<>();
+            Op nop = new Op().prepareNop();
+            CompletionHandler handler = (op, r, f) -> {
+                order.add(op);
+                if (op == nop) {
+                    loop.driver().submit(send);
+                    assertTrue(send.isInFlight());
+                    assertEquals(List.of(nop), order, "the send's completion waits until this handler returns");
+                }
+            };
+            loop.driver().submit(nop);
+            long calls = loop.driver().stats().directCalls();
+            assertEquals(2, loop.driver().poll(0, handler));
+            assertEquals(List.of(nop, send), order);
+            assertEquals(calls + 1, loop.driver().stats().directCalls(), "one send(2)");
+            NativeBuffer in = NativeBuffer.allocate(8);
+            assertEquals(5, loop.await(loop.submit(new Op().prepareRecv(p.client().fd(), in.address(), 8, 0))).result());
+            assertEquals("hello", text(in, 0, 5));
+        }
+    }
+
+    @Test
+    void aHandlerThatResubmitsForeverStillLetsPollReturn() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer in = NativeBuffer.allocate(8);
+            Op recv = new Op().prepareRecv(p.client().fd(), in.address(), 8, LinuxConstants.MSG_DONTWAIT);
+            int[] eagain = {0};
+            CompletionHandler handler = (op, r, f) -> {
+                assertEquals(-Errno.EAGAIN, r);
+                eagain[0]++;
+                loop.driver().submit(op.prepareRecv(p.client().fd(), in.address(), 8, LinuxConstants.MSG_DONTWAIT));
+            };
+            loop.driver().submit(recv);
+            int delivered = loop.driver().poll(0, handler);
+            assertTrue(delivered > 1 && delivered < 5_000, delivered + " completions in one poll");
+            assertEquals(delivered, eagain[0]);
+            assertTrue(recv.isInFlight(), "the last resubmission waits for the next poll");
+            loop.driver().poll(0, (op, r, f) -> { });
+        }
+    }
+
+    @Test
+    void aReadabilityPollAfterADrainingReceiveWaitsWithoutACall() {
+        try (Loopback.Pair p = Loopback.pair(loop)) {
+            NativeBuffer in = NativeBuffer.allocate(16);
+            send(p.server(), "abc");
+            assertEquals(3, loop.await(loop.submit(new Op().prepareRecv(p.client().fd(), in.address(), 16, 0))).result());
+            long calls = loop.driver().stats().directCalls();
+            long waits = ((PollDriver) loop.driver()).pollFirstWaits();
+            Op readable = loop.submit(new Op().preparePoll(p.client().fd(), LinuxConstants.POLLIN).pollFirst());
+            loop.runFor(Duration.ofMillis(30));
+            assertTrue(readable.isInFlight());
+            assertEquals(calls, loop.driver().stats().directCalls(), "no poll(2): the socket was just found empty");
+            assertEquals(waits + 1, ((PollDriver) loop.driver()).pollFirstWaits());
+            send(p.server(), "de");
+            assertEquals(LinuxConstants.POLLIN, loop.await(readable).result() & LinuxConstants.POLLIN);
+            assertEquals(2, loop.await(loop.submit(new Op().prepareRecv(p.client().fd(), in.address(), 16,
+                    LinuxConstants.MSG_DONTWAIT))).result());
+        }
+    }
 }
