@@ -68,11 +68,14 @@ public final class EchoLoad {
         }
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
+        public void handlerAdded(ChannelHandlerContext ctx) {
             this.ctx = ctx;
         }
 
-        /** The first message; sent once every connection is up, so connecting does not compete with the load. */
+        /**
+         * The first message; sent once every connection is up, so connecting does not compete with the load. A task
+         * on the channel's loop: a connect future is notified just before channelActive, in the same loop task.
+         */
         void start() {
             ctx.executor().execute(() -> send(ctx));
         }
