@@ -64,6 +64,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private static final int SEND_FLAGS = LinuxConstants.MSG_NOSIGNAL;
     private static final int ECANCELED = -Errno.ECANCELED;
     private static final int EAGAIN = -Errno.EAGAIN;
+    /** Below Netty's initial receive guess (2048): a fresh or idle connection waits without a buffer. */
+    private static final int SMALL_RECEIVE = 1024;
 
     private final Op readOp = new Op();
     private final Op writeOp = new Op();
@@ -88,6 +90,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     /**
      * The poll driver: a read whose socket is known to be empty first waits for readability without a buffer (as
      * epoll does), so an idle connection holds no receive buffer and the buffer is taken only when data is there.
+     * Only when the buffer would be larger than {@link #SMALL_RECEIVE}: a connection whose messages are small keeps
+     * its small buffer waiting, which saves the readability poll's completion on every message.
      */
     private boolean waitsReadableFirst;
     private boolean readPending;
@@ -312,7 +316,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
      *                 which are only made when data is known to be waiting (-EAGAIN then ends the loop)
      */
     private void submitReceive(RecvByteBufAllocator.Handle handle, int msgFlags) {
-        if (msgFlags == 0 && waitsReadableFirst) {
+        if (msgFlags == 0 && waitsReadableFirst && handle.guess() > SMALL_RECEIVE) {
             if (lastReceiveDrained) {
                 // POLLIN also reports the peer's close and errors: the receive that follows reads them.
                 readOp.preparePoll(socket.fd(), LinuxConstants.POLLIN).pollFirst();
@@ -973,9 +977,9 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     /** Whether the POLLRDHUP poll is armed (tests). Event loop only. */
-    /** Whether a receive buffer is handed to the kernel or driver right now. Tests; event loop only. */
-    boolean holdsReceiveBuffer() {
-        return readBuffer != null;
+    /** The capacity of the receive buffer handed to the kernel or driver right now, 0 if none. Tests; event loop only. */
+    int heldReceiveBufferCapacity() {
+        return readBuffer == null ? 0 : readBuffer.capacity();
     }
 
     boolean isPeerCloseWatched() {
