@@ -15,6 +15,8 @@ public final class Op {
 
     /** Accept flag: keep accepting, one completion per connection, {@link Completion#MORE} on all but the last. */
     public static final int ACCEPT_MULTISHOT = 1;
+    /** poll(2)'s POLLIN (the same bit in WSAPoll). */
+    private static final int POLLIN = 0x1;
 
     private OpCode code = OpCode.NOP;
     private int fd = -1;
@@ -135,14 +137,14 @@ public final class Op {
      * A hint for the RECV (or POLL for POLLIN) just prepared: the caller knows the socket had nothing left to read
      * when its last receive returned (a stream socket's receive that filled less than its buffer, or -EAGAIN), so
      * the driver may wait for readiness before the first attempt instead of making a call that would fail with
-     * EAGAIN (io_uring: IORING_RECVSEND_POLL_FIRST for a RECV; the poll driver: no recv or poll(2) until the
-     * descriptor is reported readable again, and only when its own last receive on that socket came back short or
-     * with EAGAIN). Only for stream sockets: for them a short receive means the queue was empty, and data that
-     * arrives later is reported as a new readiness event.
+     * EAGAIN (io_uring: IORING_RECVSEND_POLL_FIRST for a RECV, nothing for a POLL, which only waits there; the poll
+     * driver: no recv or poll(2) until the descriptor is reported readable again, and only when its own last receive
+     * on that socket came back short or with EAGAIN). Only for stream sockets: for them a short receive means the
+     * queue was empty, and data that arrives later is reported as a new readiness event.
      */
     public Op pollFirst() {
         checkIdle();
-        if (code != OpCode.RECV && !(code == OpCode.POLL && (flags & 0x1) != 0)) {
+        if (code != OpCode.RECV && !(code == OpCode.POLL && (flags & POLLIN) != 0)) {
             throw new IllegalStateException("pollFirst applies to RECV and POLL for POLLIN, not " + code);
         }
         this.pollFirst = true;

@@ -88,10 +88,12 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     /** io_uring says whether more data waits (SOCK_NONEMPTY); the other drivers cannot. */
     private boolean reportsSockNonempty;
     /**
-     * The poll driver: a read whose socket is known to be empty first waits for readability without a buffer (as
-     * epoll does), so an idle connection holds no receive buffer and the buffer is taken only when data is there.
-     * Only when the buffer would be larger than {@link #SMALL_RECEIVE}: a connection whose messages are small keeps
-     * its small buffer waiting, which saves the readability poll's completion on every message.
+     * io_uring and the poll driver: a read whose socket is known to be empty first waits for readability without a
+     * buffer (as epoll does), so an idle connection holds no receive buffer and the buffer is taken only when data
+     * is there (a connection per buffer otherwise: with Netty's adaptive guess up to 64 KiB each). Only when the
+     * buffer would be larger than {@link #SMALL_RECEIVE}: a connection whose messages are small keeps its small
+     * buffer waiting, which saves the readability poll's completion on every message. IOCP's overlapped receive
+     * has no such readiness wait: there the buffer waits.
      */
     private boolean waitsReadableFirst;
     private boolean readPending;
@@ -133,8 +135,9 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     void registered(ProactorIoRegistration registration) {
         super.registered(registration);
         recvRing = registration.recvBufferRing();
-        reportsSockNonempty = registration.driverKind() == DriverKind.IO_URING;
-        waitsReadableFirst = registration.driverKind() == DriverKind.POLL;
+        DriverKind driver = registration.driverKind();
+        reportsSockNonempty = driver == DriverKind.IO_URING;
+        waitsReadableFirst = driver == DriverKind.IO_URING || driver == DriverKind.POLL;
         if (active) {
             // Accepted: runs after channelActive and the read AUTO_READ starts, so it arms only if nothing reads.
             eventLoop().execute(this::watchPeerClose);

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -150,7 +151,8 @@ class CloseWithWriteInFlightTest {
     @MethodSource("dev.proactor.netty.TestDrivers#available")
     void closeWhileReceiveWaits(DriverKind kind) throws Exception {
         // Receives into the channel's own ByteBufs (no provided-buffer ring): the buffer under the RECV is what is
-        // checked here. MultishotReceiveTest closes with a multishot receive armed.
+        // checked here. MultishotReceiveTest closes with a multishot receive armed. A small fixed receive size: larger
+        // receives wait for readability without a buffer (IdleReceiveBufferTest), smaller ones wait with theirs.
         EventLoopGroup group = new ProactorEventLoopGroup(2,
                 ProactorIoHandlerConfig.defaults().withDriverKind(kind).withRecvBufferRing(0, 4096));
         ReadBufferTracker tracker = new ReadBufferTracker();
@@ -158,6 +160,7 @@ class CloseWithWriteInFlightTest {
         try {
             Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
                     .childOption(ChannelOption.ALLOCATOR, tracker)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(512))
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
