@@ -145,37 +145,47 @@ class PollDriverTest {
     @Test
     void descriptorNumberReusedAfterOutsideCloseIsRegisteredAgainOnAccept() throws Exception {
         Socket listener = Loopback.listener(8);
-        Socket c1 = Loopback.connect(loop, Loopback.addressOf(listener));
-        Socket s1 = Loopback.accept(loop, listener);
-        int n = s1.fd();
+        List<Socket> peers = new ArrayList<>();
+        peers.add(Loopback.connect(loop, Loopback.addressOf(listener)));
+        Socket old = Loopback.accept(loop, listener);
         NativeBuffer in = NativeBuffer.allocate(16);
-        Op wait = loop.submit(new Op().prepareRecv(n, in.address(), 16, 0));
-        loop.runFor(Duration.ofMillis(20));
-        assertTrue(loop.driver().cancel(wait));
-        loop.await(wait);
-        Socket c2 = Loopback.connect(loop, Loopback.addressOf(listener)); // waits in the backlog
-        // Earlier tests leave holes in the descriptor table: fill those below n so that accept gets n. Filled while n
-        // is still open, so that the JVM's own files (class loading) cannot take n between its close and the accept.
-        List<Integer> fillers = new ArrayList<>();
-        int f;
-        while ((f = LibC.open("/dev/null", LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC, 0)) < n) {
-            assertTrue(f >= 0, "open(/dev/null) failed");
-            fillers.add(f);
+        // Another thread of the JVM may open a file between the close and the accept and take the number: try again.
+        for (int attempt = 1; ; attempt++) {
+            int n = old.fd();
+            Op wait = loop.submit(new Op().prepareRecv(n, in.address(), 16, 0)); // registers n with epoll
+            loop.runFor(Duration.ofMillis(20));
+            assertTrue(loop.driver().cancel(wait));
+            loop.await(wait);
+            Socket peer = Loopback.connect(loop, Loopback.addressOf(listener)); // waits in the backlog
+            peers.add(peer);
+            // Earlier tests leave holes in the descriptor table: fill those below n so that accept gets n.
+            List<Integer> fillers = new ArrayList<>();
+            int f;
+            while ((f = LibC.open("/dev/null", LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC, 0)) < n) {
+                assertTrue(f >= 0, "open(/dev/null) failed");
+                fillers.add(f);
+            }
+            LibC.close(f); // the first number above n
+            old.close(); // behind the driver's back
+            Socket reused = Loopback.accept(loop, listener);
+            fillers.forEach(LibC::close);
+            if (reused.fd() != n) {
+                assertTrue(attempt < 5, "the freed number " + n + " was taken by another file five times");
+                old = reused;
+                continue;
+            }
+            Op recv = loop.submit(new Op().prepareRecv(reused.fd(), in.address(), 16, 0));
+            loop.runFor(Duration.ofMillis(20));
+            NativeBuffer out = NativeBuffer.allocate(3);
+            out.buffer().put(0, "new".getBytes(StandardCharsets.US_ASCII));
+            Loopback.sendAll(loop, peer.fd(), out.address(), 3);
+            assertEquals(3, loop.await(recv).result());
+            reused.close();
+            break;
         }
-        LibC.close(f); // the first number above n
-        s1.close(); // behind the driver's back
-        Socket s2 = Loopback.accept(loop, listener);
-        fillers.forEach(LibC::close);
-        c1.close();
-        assertEquals(n, s2.fd(), "the kernel hands out the lowest free number");
-        Op recv = loop.submit(new Op().prepareRecv(s2.fd(), in.address(), 16, 0));
-        loop.runFor(Duration.ofMillis(20));
-        NativeBuffer out = NativeBuffer.allocate(3);
-        out.buffer().put(0, "new".getBytes(StandardCharsets.US_ASCII));
-        Loopback.sendAll(loop, c2.fd(), out.address(), 3);
-        assertEquals(3, loop.await(recv).result());
-        s2.close();
-        c2.close();
+        for (Socket p : peers) {
+            p.close();
+        }
         listener.close();
     }
 
