@@ -138,6 +138,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         DriverKind driver = registration.driverKind();
         reportsSockNonempty = driver == DriverKind.IO_URING;
         waitsReadableFirst = driver == DriverKind.IO_URING || driver == DriverKind.POLL;
+        // Only a hint: the first read of a connection then waits for data without a buffer (an idle one holds none).
+        lastReceiveDrained = true;
         if (active) {
             // Accepted: runs after channelActive and the read AUTO_READ starts, so it arms only if nothing reads.
             eventLoop().execute(this::watchPeerClose);
