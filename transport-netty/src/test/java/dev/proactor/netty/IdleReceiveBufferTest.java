@@ -3,8 +3,6 @@ package dev.proactor.netty;
 import dev.proactor.runtime.DriverKind;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -48,17 +46,7 @@ class IdleReceiveBufferTest {
                         @Override
                         protected void initChannel(Channel ch) {
                             accepted.complete((AbstractProactorStreamChannel) ch);
-                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    ctx.write(msg);
-                                }
-
-                                @Override
-                                public void channelReadComplete(ChannelHandlerContext ctx) {
-                                    ctx.flush();
-                                }
-                            });
+                            ch.pipeline().addLast(EchoHandlers.EchoServer.INSTANCE);
                         }
                     }).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             try (Socket peer = new Socket()) {
