@@ -981,19 +981,19 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         }
     }
 
-    /** Whether the POLLRDHUP poll is armed (tests). Event loop only. */
     /** The capacity of the receive buffer handed to the kernel or driver right now, 0 if none. Tests; event loop only. */
     int heldReceiveBufferCapacity() {
         return readBuffer == null ? 0 : readBuffer.capacity();
     }
 
+    /** Whether the POLLRDHUP poll is armed (tests). Event loop only. */
     boolean isPeerCloseWatched() {
         return peerClose.isInFlight();
     }
 
     /**
-     * Whether a read is in flight (a receive, which may be writing the read buffer, or the poll driver's
-     * readability poll). Event loop only.
+     * Whether a read is in flight (a receive, which may be writing the read buffer, or the readability poll that
+     * comes before one). Event loop only.
      */
     boolean isReadInFlight() {
         return readOp.isInFlight();
