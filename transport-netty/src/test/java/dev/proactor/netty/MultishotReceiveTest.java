@@ -60,17 +60,7 @@ class MultishotReceiveTest {
                     @Override
                     protected void initChannel(Channel ch) {
                         children.add((ProactorSocketChannel) ch);
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ctx.write(msg);
-                            }
-
-                            @Override
-                            public void channelReadComplete(ChannelHandlerContext ctx) {
-                                ctx.flush();
-                            }
-                        });
+                        ch.pipeline().addLast(EchoHandlers.EchoServer.INSTANCE);
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
