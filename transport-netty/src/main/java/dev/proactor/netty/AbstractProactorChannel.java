@@ -50,8 +50,8 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
     private IoRegistration registration;
     private ProactorIoRegistration ioRegistration;
 
-    private final Op closeOp = new Op();
-    private final ProactorIoOps closeOps = new ProactorIoOps(closeOp);
+    /** The CLOSE op, created at close: an open connection does not carry it. */
+    private ProactorIoOps closeOps;
 
     private int closeState = OPEN;
     private ChannelPromise pendingClosePromise;
@@ -169,7 +169,10 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
         if (r != null && r.isValid() && eventLoop().inEventLoop()) {
             int fd = socket.detach();
             if (fd >= 0) {
-                closeOp.prepareClose(fd);
+                if (closeOps == null) {
+                    closeOps = new ProactorIoOps(new Op());
+                }
+                closeOps.op().prepareClose(fd);
                 if (r.submit(closeOps) == 0) {
                     closeSynchronously(fd);
                 }
@@ -244,7 +247,7 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
         public final void handle(IoRegistration registration, IoEvent event) {
             ProactorIoEvent e = (ProactorIoEvent) event;
             Op op = e.op();
-            if (op == closeOp) {
+            if (closeOps != null && op == closeOps.op()) {
                 if (e.result() < 0) {
                     logger.debug("close of {} failed: {}", AbstractProactorChannel.this, Errno.name(e.result()));
                 }

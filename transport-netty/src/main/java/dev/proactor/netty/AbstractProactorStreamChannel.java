@@ -68,12 +68,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private static final int SMALL_RECEIVE = 1024;
 
     private final Op readOp = new Op();
-    private final Op writeOp = new Op();
-    private final Op connectOp = new Op();
     private final ProactorIoOps readOps = new ProactorIoOps(readOp);
-    private final ProactorIoOps writeOps = new ProactorIoOps(writeOp);
-    private final ProactorIoOps connectOps = new ProactorIoOps(connectOp);
-    private final PeerCloseWatch peerClose = new PeerCloseWatch();
+    // Created when first needed, so that an idle accepted connection carries none (memory per connection).
+    private ProactorIoOps writeOps;
+    private ProactorIoOps connectOps;
+    private PeerCloseWatch peerClose;
 
     /** The buffer the receive in flight writes into; owned by the channel until that receive completes. */
     private ByteBuf readBuffer;
@@ -81,10 +80,16 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     private NativeBuffer iovecs;
     /** The peer address the connect in flight reads. */
     private NativeBuffer sockaddr;
-    private final IovecCollector iovecCollector = new IovecCollector();
+    private IovecCollector iovecCollector;
 
     /** The event loop's provided receive buffers (multishot receives), or null: one RECV per read. */
     private BufferRing recvRing;
+    /**
+     * With a ring: the data comes in bulk (a completion filled a ring buffer and more was waiting), so reads go
+     * into the channel's own buffers of Netty's guessed size, one RECV each, until that guess is back down to a
+     * ring buffer's size. Copying out of fixed-size ring buffers cut a 64 KiB message into 16 reads and copies.
+     */
+    private boolean bulkReads;
     /** io_uring says whether more data waits (SOCK_NONEMPTY); the other drivers cannot. */
     private boolean reportsSockNonempty;
     /**
@@ -96,6 +101,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
      * has no such readiness wait: there the buffer waits.
      */
     private boolean waitsReadableFirst;
+    /** {@link #readHandle()} was asked for. */
+    private boolean readHandleCreated;
     private boolean readPending;
     private boolean inReadComplete;
     private boolean readLoopHasData;
@@ -302,26 +309,41 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private void startReadLoop() {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
-        handle.reset(config());
+        if (readHandleCreated) {
+            unsafe().recvBufAllocHandle().reset(config());
+        }
         readLoopHasData = false;
         BufferRing ring = recvRing;
-        if (ring != null && config().isAutoRead() && !ring.isClosed() && !drainingAfterPeerClose) {
+        if (ring != null && config().isAutoRead() && !ring.isClosed() && !drainingAfterPeerClose && !bulkReads) {
             // One armed receive serves every read until it ends (EOF, error, cancel, ENOBUFS).
             readOp.prepareRecvMultishot(socket.fd(), ring.groupId(), 0);
             submit(readOps);
             return;
         }
         // After the peer's close a receive never waits; MSG_DONTWAIT only guards a poll that fired for POLLERR alone.
-        submitReceive(handle, drainingAfterPeerClose ? LinuxConstants.MSG_DONTWAIT : 0);
+        submitReceive(drainingAfterPeerClose ? LinuxConstants.MSG_DONTWAIT : 0);
+    }
+
+    /**
+     * Netty's receive allocator handle, created (and reset for the read loop under way) when a read loop first
+     * needs it: a connection that never received anything waits for its first data without it, as an idle epoll
+     * channel has none (about 100 bytes per idle connection).
+     */
+    private RecvByteBufAllocator.Handle readHandle() {
+        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        if (!readHandleCreated) {
+            readHandleCreated = true;
+            handle.reset(config());
+        }
+        return handle;
     }
 
     /**
      * @param msgFlags 0 for the first receive of a read loop (waits for data); MSG_DONTWAIT for the next ones,
      *                 which are only made when data is known to be waiting (-EAGAIN then ends the loop)
      */
-    private void submitReceive(RecvByteBufAllocator.Handle handle, int msgFlags) {
-        if (msgFlags == 0 && waitsReadableFirst && handle.guess() > SMALL_RECEIVE) {
+    private void submitReceive(int msgFlags) {
+        if (msgFlags == 0 && waitsReadableFirst && (!readHandleCreated || readHandle().guess() > SMALL_RECEIVE)) {
             if (lastReceiveDrained) {
                 // POLLIN also reports the peer's close and errors: the receive that follows reads them.
                 readOp.preparePoll(socket.fd(), LinuxConstants.POLLIN).pollFirst();
@@ -331,7 +353,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             msgFlags = LinuxConstants.MSG_DONTWAIT; // data is expected; if not, readEnded waits for readability
         }
         ByteBufAllocator alloc = config().getAllocator();
-        ByteBuf buf = handle.allocate(alloc);
+        ByteBuf buf = readHandle().allocate(alloc);
         if (!DirectBuffers.hasAddress(buf)) {
             int capacity = Math.max(buf.writableBytes(), 1);
             buf.release();
@@ -379,7 +401,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private void readComplete0(ByteBuf buf, int res, int flags) {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        RecvByteBufAllocator.Handle handle = readHandle();
         ChannelPipeline pipeline = pipeline();
         if (res > 0) {
             handle.attemptedBytesRead(buf.writableBytes());
@@ -397,7 +419,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             lastReceiveDrained = !moreData;
             // Draining after the peer's close reads on to EOF whatever the allocator says, as epoll does after EPOLLRDHUP.
             if ((drainingAfterPeerClose || moreData && handle.continueReading()) && active && !isClosing() && !eof) {
-                submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
+                submitReceive(LinuxConstants.MSG_DONTWAIT);
             } else {
                 endReadLoop(handle);
             }
@@ -412,11 +434,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
      * (AUTO_READ turned off: the data stays in the socket, as with epoll) or the poll was cancelled or failed.
      */
     private void readableComplete(int res) {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        RecvByteBufAllocator.Handle handle = readHandle();
         if (res < 0) {
             readEnded(handle, res);
         } else if (readPending && active && !eof) {
-            submitReceive(handle, LinuxConstants.MSG_DONTWAIT);
+            submitReceive(LinuxConstants.MSG_DONTWAIT);
         }
     }
 
@@ -432,7 +454,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             boolean wasDraining = drainingAfterPeerClose;
             drainingAfterPeerClose = false;
             if (waitsReadableFirst && !readLoopHasData && !wasDraining && readPending && active && !isClosing()) {
-                submitReceive(handle, 0); // nothing came after all: wait for readability, holding no buffer
+                submitReceive(0); // nothing came after all: wait for readability, holding no buffer
                 return;
             }
             handle.lastBytesRead(0);
@@ -476,7 +498,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         boolean outOfBuffers = false;
         inReadComplete = true;
         try {
-            RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+            RecvByteBufAllocator.Handle handle = readHandle();
             if (buf != null && (hasHeldReads() || !readPending && !config().isAutoRead()) && !drainingAfterPeerClose) {
                 holdRead(buf);
                 if (!more && readLoopHasData) {
@@ -493,6 +515,13 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                 readLoopHasData = true;
                 lastReceiveDrained = (flags & Completion.SOCK_NONEMPTY) == 0;
                 pipeline().fireChannelRead(buf);
+                if (more && res == recvRing.bufferSize() && !lastReceiveDrained && !bulkReads
+                        && handle.guess() > res && config().isAutoRead()) {
+                    // Bulk data (and Netty's guess grew past a ring buffer): once the cancel lands (completions until
+                    // then deliver as usual), the read loop goes on with receives into the channel's own buffers.
+                    bulkReads = true;
+                    cancel(readOps);
+                }
                 if (lastReceiveDrained || !more) {
                     endReadLoop(handle);
                     handle.reset(config());
@@ -520,7 +549,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         deliverHeldReadsWhilePending();
         if (outOfBuffers) {
             if (!recvRing.isClosed()) {
-                recvRing.whenAvailable(restartRead);
+                recvRing.whenAvailable(this::restartRead); // rare (the ring ran dry): allocating here is fine
             }
         } else if (!more && readPending && !hasHeldReads() && active && !eof && !isClosing() && !readOp.isInFlight()) {
             startReadLoop();
@@ -530,12 +559,12 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         }
     }
 
-    private final Runnable restartRead = () -> {
+    private void restartRead() {
         if (readPending && !hasHeldReads() && active && !eof && !isClosing() && isOpen() && !readOp.isInFlight()
                 && !inReadComplete) {
             startReadLoop();
         }
-    };
+    }
 
     private boolean hasHeldReads() {
         return heldReads != null && !heldReads.isEmpty();
@@ -557,7 +586,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     /** One read() with data held: one message while AUTO_READ is off (as a read on demand gives), all if on. */
     private void deliverHeldReads() {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
+        RecvByteBufAllocator.Handle handle = readHandle();
         handle.reset(config());
         inReadComplete = true;
         try {
@@ -615,14 +644,32 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     private void endReadLoop(RecvByteBufAllocator.Handle handle) {
         handle.readComplete();
+        if (bulkReads && handle.guess() <= recvRing.bufferSize()) {
+            bulkReads = false; // the next read loop arms the multishot receive again
+        }
         pipeline().fireChannelReadComplete();
+    }
+
+    /** Whether reads bypass the ring for bulk data (see {@link #bulkReads}). Tests; event loop only. */
+    boolean isBulkReading() {
+        return bulkReads;
+    }
+
+    /** Whether the multishot receive is armed (tests). Event loop only. */
+    boolean isMultishotReceiveArmed() {
+        return readOp.isInFlight() && readOp.code() == OpCode.RECV_PROVIDED;
     }
 
     /** Arms the POLLRDHUP poll if the channel is connected but no receive is in flight. Event loop only. */
     final void watchPeerClose() {
         if (readsBytes() && active && !eof && !inputClosedSeenErrorOnRead && !drainingAfterPeerClose && !isClosing()
-                && isOpen() && !readOp.isInFlight() && peerClose.prepare(socket.fd(), driverKind())) {
-            submit(peerClose.ops);
+                && isOpen() && !readOp.isInFlight() && PeerCloseWatch.supports(driverKind())) {
+            if (peerClose == null) {
+                peerClose = new PeerCloseWatch();
+            }
+            if (peerClose.prepare(socket.fd())) {
+                submit(peerClose.ops);
+            }
         }
     }
 
@@ -723,11 +770,13 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private boolean isAnyWriteInFlight() {
-        return writeOp.isInFlight() || fileRegions != null && fileRegions.isInFlight() || isOtherWriteInFlight();
+        return isWriteInFlight() || fileRegions != null && fileRegions.isInFlight() || isOtherWriteInFlight();
     }
 
     private void cancelWrites() {
-        cancel(writeOps);
+        if (writeOps != null) {
+            cancel(writeOps);
+        }
         if (fileRegions != null) {
             fileRegions.cancel();
         }
@@ -764,17 +813,21 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             in.remove();
         }
         int fd = socket.fd();
+        ProactorIoOps ops = writeOps;
+        if (ops == null) {
+            writeOps = ops = new ProactorIoOps(new Op());
+        }
         if (in.size() > 1) {
             int count = collectIovecs(in);
             if (count > 1) {
-                writeOp.prepareSendv(fd, iovecs.address(), count, SEND_FLAGS);
-                submit(writeOps);
+                ops.op().prepareSendv(fd, iovecs.address(), count, SEND_FLAGS);
+                submit(ops);
                 return;
             }
         }
         ByteBuf buf = (ByteBuf) msg;
-        writeOp.prepareSend(fd, DirectBuffers.address(buf, buf.readerIndex()), buf.readableBytes(), SEND_FLAGS);
-        submit(writeOps);
+        ops.op().prepareSend(fd, DirectBuffers.address(buf, buf.readerIndex()), buf.readableBytes(), SEND_FLAGS);
+        submit(ops);
     }
 
     /** Starts sending {@code region}; false if it was complete already (and is removed). */
@@ -825,6 +878,9 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             iovecs = NativeBuffer.allocate(Math.min(n, MAX_IOVECS) * IOVEC_SIZE);
         }
         IovecCollector c = iovecCollector;
+        if (c == null) {
+            iovecCollector = c = new IovecCollector();
+        }
         c.start(iovecs.buffer(), Math.min(wanted, iovecs.size() / IOVEC_SIZE));
         try {
             in.forEachFlushedMessage(c);
@@ -988,7 +1044,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     /** Whether the POLLRDHUP poll is armed (tests). Event loop only. */
     boolean isPeerCloseWatched() {
-        return peerClose.isInFlight();
+        return peerClose != null && peerClose.isInFlight();
     }
 
     /**
@@ -1001,7 +1057,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     /** Whether a send is in flight (the kernel may be reading the outbound ByteBufs). Event loop only. */
     boolean isWriteInFlight() {
-        return writeOp.isInFlight();
+        return writeOps != null && writeOps.op().isInFlight();
     }
 
     /** Whether an op of a FileRegion (splice, TransmitFile, poll or copy send) is in flight. Event loop only. */
@@ -1036,7 +1092,10 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
                     sockaddr = NativeBuffer.allocate(SocketAddresses.STORAGE_SIZE);
                 }
                 int len = socket.encode(nativeAddress(remoteAddress), sockaddr.buffer(), 0);
-                connectOp.prepareConnect(socket.fd(), sockaddr.address(), len);
+                if (connectOps == null) {
+                    connectOps = new ProactorIoOps(new Op());
+                }
+                connectOps.op().prepareConnect(socket.fd(), sockaddr.address(), len);
                 if (!submit(connectOps)) {
                     throw new ClosedChannelException();
                 }
@@ -1086,11 +1145,11 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         void complete(Op op, int result, int flags) {
             if (op == readOp) {
                 readComplete(result, flags);
-            } else if (op == writeOp) {
+            } else if (writeOps != null && op == writeOps.op()) {
                 writeComplete(result);
-            } else if (op == connectOp) {
+            } else if (connectOps != null && op == connectOps.op()) {
                 connectComplete(result);
-            } else if (peerClose.owns(op)) {
+            } else if (peerClose != null && peerClose.owns(op)) {
                 peerCloseComplete(result);
             } else if (fileRegions != null && fileRegions.owns(op)) {
                 fileRegionComplete(op, result);
@@ -1100,17 +1159,21 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         @Override
         boolean hasOpsInFlight() {
             // inWriteComplete: a write listener's close waits until the completion has removed all the send wrote.
-            return readOp.isInFlight() || isAnyWriteInFlight() || connectOp.isInFlight() || peerClose.isInFlight()
-                    || inWriteComplete;
+            return readOp.isInFlight() || isAnyWriteInFlight() || connectOps != null && connectOps.op().isInFlight()
+                    || isPeerCloseWatched() || inWriteComplete;
         }
 
         @Override
         void cancelOps() {
             cancel(readOps);
-            cancel(peerClose.ops);
+            if (peerClose != null) {
+                cancel(peerClose.ops);
+            }
             // What the socket can take at once is still sent, as with a synchronous write before close.
             cancelWrites();
-            cancel(connectOps);
+            if (connectOps != null) {
+                cancel(connectOps);
+            }
         }
 
         @Override

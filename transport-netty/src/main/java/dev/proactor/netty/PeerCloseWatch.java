@@ -18,10 +18,14 @@ final class PeerCloseWatch {
     /** It reported the peer's close: the input ends, the poll is never armed again. */
     private boolean fired;
 
+    /** IOCP has no read-hangup readiness (WSAPoll): a peer's close is seen by the next receive there. */
+    static boolean supports(DriverKind driver) {
+        return driver != null && driver != DriverKind.IOCP;
+    }
+
     /** Prepares the poll on {@code fd} if it should be armed now; the caller submits {@link #ops}. */
-    boolean prepare(int fd, DriverKind driver) {
-        // IOCP has no read-hangup readiness (WSAPoll): a peer's close is seen by the next receive there.
-        if (fired || op.isInFlight() || driver == null || driver == DriverKind.IOCP) {
+    boolean prepare(int fd) {
+        if (fired || op.isInFlight()) {
             return false;
         }
         op.preparePoll(fd, LinuxConstants.POLLRDHUP);

@@ -21,9 +21,8 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,7 +61,14 @@ public final class ProactorIoHandler implements IoHandler {
     private final ThreadAwareExecutor executor;
     private final ProactorIoHandlerConfig config;
     private final CompletionHandler dispatcher = this::dispatch;
-    private final Set<Registration> registrations = new LinkedHashSet<>();
+    /**
+     * Live registrations, linked through their own fields (a set's entry per connection would cost 40-odd bytes
+     * of heap for every idle connection).
+     */
+    private Registration firstRegistration;
+    private int registrationCount;
+    /** Handed to every completion's handle; nesting-safe (see {@link Registration#complete}). */
+    private final ProactorIoEvent event = new ProactorIoEvent();
 
 
     /** Group id of the stream channels' provided receive buffers. */
@@ -204,7 +210,7 @@ public final class ProactorIoHandler implements IoHandler {
      */
     private void threadLeaving() {
         Driver d = driver;
-        if (d == null || destroyed || driverThread != Thread.currentThread() || !registrations.isEmpty()
+        if (d == null || destroyed || driverThread != Thread.currentThread() || registrationCount != 0
                 || d.inFlight() > 0) {
             return;
         }
@@ -367,7 +373,7 @@ public final class ProactorIoHandler implements IoHandler {
         }
         driver();
         Registration r = new Registration((ProactorIoHandle) handle);
-        registrations.add(r);
+        link(r);
         handle.registered();
         return r;
     }
@@ -381,7 +387,7 @@ public final class ProactorIoHandler implements IoHandler {
 
     private void closeAll() {
         shuttingDown = true;
-        for (Registration r : new ArrayList<>(registrations)) {
+        for (Registration r : registrations()) {
             try {
                 r.handle.close();
             } catch (Throwable t) {
@@ -413,7 +419,7 @@ public final class ProactorIoHandler implements IoHandler {
             logger.warn("failed to close the {} driver", d.kind(), t);
         }
         // The driver is closed: no op touches any handle's memory any more.
-        for (Registration r : new ArrayList<>(registrations)) {
+        for (Registration r : registrations()) {
             r.remove();
         }
     }
@@ -436,12 +442,46 @@ public final class ProactorIoHandler implements IoHandler {
     @Override
     public String toString() {
         Driver d = driver;
-        return "ProactorIoHandler[" + (d == null ? "not started" : d.kind()) + ", registrations=" + registrations.size() + "]";
+        return "ProactorIoHandler[" + (d == null ? "not started" : d.kind()) + ", registrations=" + registrationCount + "]";
+    }
+
+    private void link(Registration r) {
+        r.next = firstRegistration;
+        if (firstRegistration != null) {
+            firstRegistration.previous = r;
+        }
+        firstRegistration = r;
+        registrationCount++;
+    }
+
+    private void unlink(Registration r) {
+        if (r.previous != null) {
+            r.previous.next = r.next;
+        } else {
+            firstRegistration = r.next;
+        }
+        if (r.next != null) {
+            r.next.previous = r.previous;
+        }
+        r.previous = null;
+        r.next = null;
+        registrationCount--;
+    }
+
+    /** A copy of the live registrations, oldest first: closing or removing one while iterating is safe. */
+    private List<Registration> registrations() {
+        List<Registration> all = new ArrayList<>(registrationCount);
+        for (Registration r = firstRegistration; r != null; r = r.next) {
+            all.add(r);
+        }
+        Collections.reverse(all);
+        return all;
     }
 
     private final class Registration implements ProactorIoRegistration {
         final ProactorIoHandle handle;
-        private final ProactorIoEvent event = new ProactorIoEvent();
+        private Registration previous;
+        private Registration next;
         private final AtomicBoolean canceled = new AtomicBoolean();
         private int outstanding;
         private boolean removeLater;
@@ -530,13 +570,19 @@ public final class ProactorIoHandler implements IoHandler {
         }
 
         void complete(Op op, int result, int flags) {
-            event.set(op, result, flags);
+            // The handler's one event: a completion delivered while a handle runs (a nested call) gets it too,
+            // and the outer one's values are restored afterwards.
+            ProactorIoEvent e = event;
+            Op outerOp = e.op();
+            int outerResult = e.result();
+            int outerFlags = e.flags();
+            e.set(op, result, flags);
             try {
-                handle.handle(this, event);
+                handle.handle(this, e);
             } catch (Throwable t) {
-                logger.warn("{} failed to handle {}", handle, event, t);
+                logger.warn("{} failed to handle {}", handle, e, t);
             } finally {
-                event.set(null, 0, 0);
+                e.set(outerOp, outerResult, outerFlags);
                 if (!Completion.hasMore(flags) && --outstanding == 0 && removeLater) {
                     remove();
                 }
@@ -549,7 +595,7 @@ public final class ProactorIoHandler implements IoHandler {
             }
             removed = true;
             canceled.set(true);
-            registrations.remove(this);
+            unlink(this);
             if (removeLater) {
                 lingeringEnded();
             }

@@ -3,6 +3,7 @@ package dev.proactor.netty;
 import dev.proactor.runtime.DriverKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -152,7 +153,8 @@ class CloseWithWriteInFlightTest {
     void closeWhileReceiveWaits(DriverKind kind) throws Exception {
         // Receives into the channel's own ByteBufs (no provided-buffer ring): the buffer under the RECV is what is
         // checked here. MultishotReceiveTest closes with a multishot receive armed. A small fixed receive size: larger
-        // receives wait for readability without a buffer (IdleReceiveBufferTest), smaller ones wait with theirs.
+        // receives wait for readability without a buffer (IdleReceiveBufferTest), smaller ones wait with theirs once
+        // the connection has received something (its first data is awaited without a buffer).
         EventLoopGroup group = new ProactorEventLoopGroup(2,
                 ProactorIoHandlerConfig.defaults().withDriverKind(kind).withRecvBufferRing(0, 4096));
         ReadBufferTracker tracker = new ReadBufferTracker();
@@ -171,7 +173,12 @@ class CloseWithWriteInFlightTest {
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             Channel client = connect(group, server);
             ProactorSocketChannel ch = child.get(5, TimeUnit.SECONDS);
-            Thread.sleep(100);
+            client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1})).sync();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (ch.eventLoop().submit(ch::heldReceiveBufferCapacity).get(5, TimeUnit.SECONDS) == 0) {
+                assertTrue(System.nanoTime() < deadline, "after the first data, a receive waits with its buffer");
+                Thread.sleep(10);
+            }
             assertTrue(ch.eventLoop().submit(ch::isReadInFlight).get(5, TimeUnit.SECONDS), "a receive waits for data");
             TrackedBuffer readBuffer = tracker.last;
             assertEquals(1, readBuffer.refCnt());

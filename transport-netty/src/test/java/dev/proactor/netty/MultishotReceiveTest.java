@@ -168,6 +168,64 @@ class MultishotReceiveTest {
         }
     }
 
+    /**
+     * Bulk data leaves the ring: after a completion that filled a ring buffer with more waiting, the channel reads
+     * into its own buffers of Netty's guessed size (reads larger than a ring buffer, far fewer than one per ring
+     * buffer), and once its messages are small again the multishot receive is armed again.
+     */
+    @Test
+    void bulkDataIsReadIntoTheChannelsOwnBuffersAndSmallMessagesGoBackToTheRing() throws Exception {
+        group = newGroup();
+        try {
+            LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
+            Channel server = recordingServer(group, children, reads, false);
+            Channel client = client(group, server);
+            ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
+            assertNotNull(child);
+            byte[] data = new byte[1024 * 1024];
+            new Random(11).nextBytes(data);
+            client.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
+            ByteBuf all = Unpooled.buffer(data.length);
+            int readCount = 0;
+            int largest = 0;
+            while (all.readableBytes() < data.length) {
+                ByteBuf next = reads.poll(10, TimeUnit.SECONDS);
+                assertNotNull(next, "only " + all.readableBytes() + " of " + data.length + " bytes arrived");
+                readCount++;
+                largest = Math.max(largest, next.readableBytes());
+                all.writeBytes(next);
+                next.release();
+            }
+            byte[] got = new byte[data.length];
+            all.readBytes(got);
+            assertArrayEquals(data, got);
+            assertTrue(largest > BUFFER_SIZE, "no read was larger than a ring buffer (" + largest + " bytes)");
+            assertTrue(readCount < data.length / BUFFER_SIZE / 4,
+                    readCount + " reads for " + data.length + " bytes: the bulk data stayed in the ring");
+            assertEquals(0, handedOut(child));
+
+            // Small messages, one at a time: Netty's guess shrinks, and the ring takes over again.
+            for (int i = 0; i < 64 && child.eventLoop().submit(child::isBulkReading).get(5, TimeUnit.SECONDS); i++) {
+                client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) i})).sync();
+                ByteBuf small = reads.poll(10, TimeUnit.SECONDS);
+                assertNotNull(small);
+                assertEquals(1, small.readableBytes());
+                small.release();
+            }
+            assertFalse(child.eventLoop().submit(child::isBulkReading).get(5, TimeUnit.SECONDS),
+                    "still reading in bulk after 64 one-byte messages");
+            client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {42})).sync();
+            ByteBuf last = reads.poll(10, TimeUnit.SECONDS);
+            assertNotNull(last);
+            last.release();
+            assertTrueOnLoop(child, child::isMultishotReceiveArmed, "the multishot receive was not armed again");
+            client.close().sync();
+        } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
     @Test
     void closeWithTheMultishotReceiveArmed() throws Exception {
         group = newGroup();
