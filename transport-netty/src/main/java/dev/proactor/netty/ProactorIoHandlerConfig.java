@@ -14,12 +14,12 @@ public final class ProactorIoHandlerConfig {
     private static final long DEFAULT_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
-     * Default of {@link #withRecvBufferRing}: off. Measured, the multishot receive used less server CPU per 64-byte
-     * message in 8 of 9 paired rounds (benchmarks/RESULTS.md), but its fixed-size buffers cut bulk transfers into
-     * many small reads: in the reliability suite's chaos run (io_uring, 2026-11-26) the server made about 8 times as
-     * many reads and moved about a third of the bytes per second. Opt-in until buffer sizes adapt.
+     * Default of {@link #withRecvBufferRing}: 512 buffers of 4 KiB (2 MiB per event loop, used only on io_uring).
+     * Measured against one RECV per read into the channel's own ByteBuf (benchmarks/RESULTS.md): less server CPU
+     * per message and more messages per second for 64-byte and 4 KiB echo and pipelined HTTP, equal for 64 KiB
+     * messages, which are read past the ring (see {@link #withRecvBufferRing}).
      */
-    static final int DEFAULT_RECV_BUFFERS = 0;
+    static final int DEFAULT_RECV_BUFFERS = 512;
     static final int DEFAULT_RECV_BUFFER_SIZE = 4096;
 
     private final DriverConfig driverConfig;
@@ -38,7 +38,10 @@ public final class ProactorIoHandlerConfig {
         this.recvBufferSize = recvBufferSize;
     }
 
-    /** Automatic driver selection, 256 submission and 4096 completion entries, 5 s drain timeout, no receive ring. */
+    /**
+     * Automatic driver selection, 256 submission and 4096 completion entries, 5 s drain timeout, a receive ring of
+     * 512 buffers of 4 KiB (io_uring only).
+     */
     public static ProactorIoHandlerConfig defaults() {
         return new ProactorIoHandlerConfig(DriverConfig.defaults(), DEFAULT_DRAIN_NANOS);
     }
@@ -69,10 +72,14 @@ public final class ProactorIoHandlerConfig {
     /**
      * Stream channels on io_uring receive with one multishot RECV into a ring of {@code buffers} provided buffers of
      * {@code bufferSize} bytes per event loop (the kernel's buffer ring), copying each completion's bytes into a
-     * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel. 0 buffers (the default):
-     * one RECV per read into the channel's own ByteBuf. Only while AUTO_READ is on, and only where the kernel manages buffer rings
-     * (else the setting is ignored). Turning AUTO_READ off cancels the armed receive; what it took before the cancel
-     * took effect is held and delivered by the next read() calls, one message each, before anything new.
+     * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel (the default: 512 buffers
+     * of 4 KiB). 0 buffers: one RECV per read into the channel's own ByteBuf. Only while AUTO_READ is on, and only
+     * where the kernel manages buffer rings (else the setting is ignored). Bulk data leaves the ring: once a
+     * completion fills a ring buffer with more data waiting and Netty's receive guess has outgrown a ring buffer,
+     * the channel cancels its multishot receive and reads into its own buffers of the guessed size, one RECV each,
+     * until the guess is back down to a ring buffer's size. Turning AUTO_READ off cancels the armed receive; what
+     * it took before the cancel took effect is held and delivered by the next read() calls, one message each,
+     * before anything new.
      *
      * @param buffers a power of two up to 32768, or 0 (off)
      */

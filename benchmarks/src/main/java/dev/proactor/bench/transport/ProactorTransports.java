@@ -17,8 +17,8 @@ final class ProactorTransports {
 
     static List<Transport> all() {
         return List.of(of("proactor-io_uring", DriverKind.IO_URING), of("proactor-poll", DriverKind.POLL),
-                of("proactor-io_uring-multishot", DriverKind.IO_URING,
-                        ProactorIoHandlerConfig.defaults().withRecvBufferRing(512, 4096)));
+                of("proactor-io_uring-single", DriverKind.IO_URING,
+                        ProactorIoHandlerConfig.defaults().withRecvBufferRing(0, 4096)));
     }
 
     private static Transport of(String name, DriverKind kind) {
