@@ -16,6 +16,7 @@ import dev.proactor.runtime.net.Socket;
 import dev.proactor.runtime.net.SocketAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -314,7 +315,8 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         }
         readLoopHasData = false;
         BufferRing ring = recvRing;
-        if (ring != null && config().isAutoRead() && !ring.isClosed() && !drainingAfterPeerClose && !bulkReads) {
+        if (ring != null && config().isAutoRead() && !ring.isClosed() && !drainingAfterPeerClose && !bulkReads
+                && readSizesAreGuesses()) {
             // One armed receive serves every read until it ends (EOF, error, cancel, ENOBUFS).
             readOp.prepareRecvMultishot(socket.fd(), ring.groupId(), 0);
             submit(readOps);
@@ -322,6 +324,15 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         }
         // After the peer's close a receive never waits; MSG_DONTWAIT only guards a poll that fired for POLLERR alone.
         submitReceive(drainingAfterPeerClose ? LinuxConstants.MSG_DONTWAIT : 0);
+    }
+
+    /**
+     * Whether the channel's RecvByteBufAllocator is Netty's default adaptive one, whose sizes are guesses: the ring's
+     * buffer size may replace them. Any other allocator (a fixed size, a custom one) says how much each read takes,
+     * so its reads are single receives of that size.
+     */
+    private boolean readSizesAreGuesses() {
+        return config().getRecvByteBufAllocator().getClass() == AdaptiveRecvByteBufAllocator.class;
     }
 
     /**

@@ -73,8 +73,10 @@ public final class ProactorIoHandlerConfig {
      * Stream channels on io_uring receive with one multishot RECV into a ring of {@code buffers} provided buffers of
      * {@code bufferSize} bytes per event loop (the kernel's buffer ring), copying each completion's bytes into a
      * ByteBuf of the channel's allocator and giving the buffer straight back to the kernel (the default: 512 buffers
-     * of 4 KiB). 0 buffers: one RECV per read into the channel's own ByteBuf. Only while AUTO_READ is on, and only
-     * where the kernel manages buffer rings (else the setting is ignored). Bulk data leaves the ring: once a
+     * of 4 KiB). 0 buffers: one RECV per read into the channel's own ByteBuf. Only while AUTO_READ is on, only for
+     * channels with Netty's default AdaptiveRecvByteBufAllocator (any other allocator sets the size of each read,
+     * which the ring would not keep), and only where the kernel manages buffer rings (else the setting is ignored).
+     * Bulk data leaves the ring: once a
      * completion fills a ring buffer with more data waiting and Netty's receive guess has outgrown a ring buffer,
      * the channel cancels its multishot receive and reads into its own buffers of the guessed size, one RECV each,
      * until the guess is back down to a ring buffer's size. Turning AUTO_READ off cancels the armed receive; what

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -221,6 +222,48 @@ class MultishotReceiveTest {
             last.release();
             assertTrueOnLoop(child, child::isMultishotReceiveArmed, "the multishot receive was not armed again");
             client.close().sync();
+        } finally {
+            TestDrivers.shutdown(group);
+        }
+    }
+
+    /** A RecvByteBufAllocator other than Netty's adaptive default says how much a read takes: no ring for it. */
+    @Test
+    void aChannelWithItsOwnReceiveSizesReadsWithSingleReceivesOfThatSize() throws Exception {
+        group = newGroup();
+        try {
+            LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
+            Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(100))
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            children.add((ProactorSocketChannel) ch);
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    reads.add((ByteBuf) msg);
+                                }
+                            });
+                        }
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            Channel client = client(group, server);
+            ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
+            assertNotNull(child);
+            client.writeAndFlush(Unpooled.wrappedBuffer(new byte[BUFFER_SIZE])).sync();
+            int received = 0;
+            while (received < BUFFER_SIZE) {
+                ByteBuf next = reads.poll(10, TimeUnit.SECONDS);
+                assertNotNull(next);
+                assertTrue(next.readableBytes() <= 100, "a read of " + next.readableBytes() + " bytes");
+                received += next.readableBytes();
+                next.release();
+            }
+            assertFalse(child.eventLoop().submit(child::isMultishotReceiveArmed).get(5, TimeUnit.SECONDS));
+            client.close().sync();
+            server.close().sync();
         } finally {
             TestDrivers.shutdown(group);
         }
