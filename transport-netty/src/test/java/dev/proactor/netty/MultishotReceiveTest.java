@@ -91,7 +91,14 @@ class MultishotReceiveTest {
     /** A server whose children record what they read; {@code autoReadOffOnRead} turns AUTO_READ off in channelRead. */
     private static Channel recordingServer(EventLoopGroup group, LinkedBlockingQueue<ProactorSocketChannel> children,
             LinkedBlockingQueue<ByteBuf> reads, boolean autoReadOffOnRead) throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
+        return recordingServer(group, children, reads, autoReadOffOnRead, new ServerBootstrap());
+    }
+
+    /** The same, with the children's options already set on {@code bootstrap}. */
+    private static Channel recordingServer(EventLoopGroup group, LinkedBlockingQueue<ProactorSocketChannel> children,
+            LinkedBlockingQueue<ByteBuf> reads, boolean autoReadOffOnRead, ServerBootstrap bootstrap)
+            throws InterruptedException {
+        return bootstrap.group(group).channel(ProactorServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -234,21 +241,8 @@ class MultishotReceiveTest {
         try {
             LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
-            Channel server = new ServerBootstrap().group(group).channel(ProactorServerSocketChannel.class)
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(100))
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            children.add((ProactorSocketChannel) ch);
-                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    reads.add((ByteBuf) msg);
-                                }
-                            });
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            Channel server = recordingServer(group, children, reads, false,
+                    new ServerBootstrap().childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(100)));
             Channel client = client(group, server);
             ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
             assertNotNull(child);
