@@ -197,13 +197,13 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
     }
 
     /**
-     * Cancels {@code ops} if it is in flight; its completion still arrives. Every driver attempts an op before a
+     * Cancels {@code ops} if it is in flight (null: an op not created yet); its completion still arrives. Every driver attempts an op before a
      * cancel that follows it (as io_uring issues an SQE before the cancel behind it), so a send cancelled at close
      * still writes what the socket can take at once, as a synchronous write before close would have.
      */
     final void cancel(ProactorIoOps ops) {
         ProactorIoRegistration r = ioRegistration;
-        if (r != null && ops.op().isInFlight()) {
+        if (r != null && ProactorIoOps.isInFlight(ops)) {
             r.cancel(ops);
         }
     }
@@ -247,7 +247,7 @@ public abstract class AbstractProactorChannel extends AbstractChannel {
         public final void handle(IoRegistration registration, IoEvent event) {
             ProactorIoEvent e = (ProactorIoEvent) event;
             Op op = e.op();
-            if (closeOps != null && op == closeOps.op()) {
+            if (ProactorIoOps.owns(closeOps, op)) {
                 if (e.result() < 0) {
                     logger.debug("close of {} failed: {}", AbstractProactorChannel.this, Errno.name(e.result()));
                 }

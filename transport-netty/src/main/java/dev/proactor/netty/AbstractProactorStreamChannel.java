@@ -785,9 +785,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
     }
 
     private void cancelWrites() {
-        if (writeOps != null) {
-            cancel(writeOps);
-        }
+        cancel(writeOps);
         if (fileRegions != null) {
             fileRegions.cancel();
         }
@@ -1068,7 +1066,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
 
     /** Whether a send is in flight (the kernel may be reading the outbound ByteBufs). Event loop only. */
     boolean isWriteInFlight() {
-        return writeOps != null && writeOps.op().isInFlight();
+        return ProactorIoOps.isInFlight(writeOps);
     }
 
     /** Whether an op of a FileRegion (splice, TransmitFile, poll or copy send) is in flight. Event loop only. */
@@ -1156,9 +1154,9 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         void complete(Op op, int result, int flags) {
             if (op == readOp) {
                 readComplete(result, flags);
-            } else if (writeOps != null && op == writeOps.op()) {
+            } else if (ProactorIoOps.owns(writeOps, op)) {
                 writeComplete(result);
-            } else if (connectOps != null && op == connectOps.op()) {
+            } else if (ProactorIoOps.owns(connectOps, op)) {
                 connectComplete(result);
             } else if (peerClose != null && peerClose.owns(op)) {
                 peerCloseComplete(result);
@@ -1170,7 +1168,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
         @Override
         boolean hasOpsInFlight() {
             // inWriteComplete: a write listener's close waits until the completion has removed all the send wrote.
-            return readOp.isInFlight() || isAnyWriteInFlight() || connectOps != null && connectOps.op().isInFlight()
+            return readOp.isInFlight() || isAnyWriteInFlight() || ProactorIoOps.isInFlight(connectOps)
                     || isPeerCloseWatched() || inWriteComplete;
         }
 
@@ -1182,9 +1180,7 @@ public abstract class AbstractProactorStreamChannel extends AbstractProactorChan
             }
             // What the socket can take at once is still sent, as with a synchronous write before close.
             cancelWrites();
-            if (connectOps != null) {
-                cancel(connectOps);
-            }
+            cancel(connectOps);
         }
 
         @Override

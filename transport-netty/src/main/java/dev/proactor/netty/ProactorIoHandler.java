@@ -21,7 +21,6 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +65,7 @@ public final class ProactorIoHandler implements IoHandler {
      * of heap for every idle connection).
      */
     private Registration firstRegistration;
+    private Registration lastRegistration;
     private int registrationCount;
     /** Handed to every completion's handle; nesting-safe (see {@link Registration#complete}). */
     private final ProactorIoEvent event = new ProactorIoEvent();
@@ -446,11 +446,13 @@ public final class ProactorIoHandler implements IoHandler {
     }
 
     private void link(Registration r) {
-        r.next = firstRegistration;
-        if (firstRegistration != null) {
-            firstRegistration.previous = r;
+        r.previous = lastRegistration;
+        if (lastRegistration != null) {
+            lastRegistration.next = r;
+        } else {
+            firstRegistration = r;
         }
-        firstRegistration = r;
+        lastRegistration = r;
         registrationCount++;
     }
 
@@ -462,6 +464,8 @@ public final class ProactorIoHandler implements IoHandler {
         }
         if (r.next != null) {
             r.next.previous = r.previous;
+        } else {
+            lastRegistration = r.previous;
         }
         r.previous = null;
         r.next = null;
@@ -474,7 +478,6 @@ public final class ProactorIoHandler implements IoHandler {
         for (Registration r = firstRegistration; r != null; r = r.next) {
             all.add(r);
         }
-        Collections.reverse(all);
         return all;
     }
 

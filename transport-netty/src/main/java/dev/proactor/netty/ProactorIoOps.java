@@ -21,6 +21,16 @@ public final class ProactorIoOps implements IoOps {
         return op;
     }
 
+    /** Whether {@code ops} (null for one a channel creates when first needed) wraps {@code op}. */
+    static boolean owns(ProactorIoOps ops, Op op) {
+        return ops != null && ops.op == op;
+    }
+
+    /** Whether {@code ops} (possibly not created yet) is in flight. */
+    static boolean isInFlight(ProactorIoOps ops) {
+        return ops != null && ops.op.isInFlight();
+    }
+
     @Override
     public String toString() {
         return "ProactorIoOps[" + op + "]";

@@ -117,6 +117,21 @@ class MultishotReceiveTest {
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 
+    /** A recording server, a client connected to it, and the server's side of that connection. */
+    private record Recorded(Channel server, Channel client, ProactorSocketChannel child, LinkedBlockingQueue<ByteBuf> reads) {
+    }
+
+    private static Recorded connectRecorded(EventLoopGroup group, boolean autoReadOffOnRead, ServerBootstrap bootstrap)
+            throws InterruptedException {
+        LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
+        Channel server = recordingServer(group, children, reads, autoReadOffOnRead, bootstrap);
+        Channel client = client(group, server);
+        ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child);
+        return new Recorded(server, client, child, reads);
+    }
+
     private static Channel client(EventLoopGroup group, Channel server) throws InterruptedException {
         return new Bootstrap().group(group).channel(ProactorSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter())
@@ -185,12 +200,10 @@ class MultishotReceiveTest {
     void bulkDataIsReadIntoTheChannelsOwnBuffersAndSmallMessagesGoBackToTheRing() throws Exception {
         group = newGroup();
         try {
-            LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
-            LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
-            Channel server = recordingServer(group, children, reads, false);
-            Channel client = client(group, server);
-            ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
-            assertNotNull(child);
+            Recorded r = connectRecorded(group, false, new ServerBootstrap());
+            Channel client = r.client();
+            ProactorSocketChannel child = r.child();
+            LinkedBlockingQueue<ByteBuf> reads = r.reads();
             byte[] data = new byte[1024 * 1024];
             new Random(11).nextBytes(data);
             client.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
@@ -239,13 +252,12 @@ class MultishotReceiveTest {
     void aChannelWithItsOwnReceiveSizesReadsWithSingleReceivesOfThatSize() throws Exception {
         group = newGroup();
         try {
-            LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
-            LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
-            Channel server = recordingServer(group, children, reads, false,
+            Recorded r = connectRecorded(group, false,
                     new ServerBootstrap().childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(100)));
-            Channel client = client(group, server);
-            ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
-            assertNotNull(child);
+            Channel server = r.server();
+            Channel client = r.client();
+            ProactorSocketChannel child = r.child();
+            LinkedBlockingQueue<ByteBuf> reads = r.reads();
             client.writeAndFlush(Unpooled.wrappedBuffer(new byte[BUFFER_SIZE])).sync();
             int received = 0;
             while (received < BUFFER_SIZE) {
@@ -335,12 +347,10 @@ class MultishotReceiveTest {
     void autoReadOffInsideChannelReadHoldsWhatTheArmedReceiveTookForTheNextRead() throws Exception {
         group = newGroup();
         try {
-            LinkedBlockingQueue<ProactorSocketChannel> children = new LinkedBlockingQueue<>();
-            LinkedBlockingQueue<ByteBuf> reads = new LinkedBlockingQueue<>();
-            Channel server = recordingServer(group, children, reads, true);
-            Channel client = client(group, server);
-            ProactorSocketChannel child = children.poll(5, TimeUnit.SECONDS);
-            assertNotNull(child);
+            Recorded r = connectRecorded(group, true, new ServerBootstrap());
+            Channel client = r.client();
+            ProactorSocketChannel child = r.child();
+            LinkedBlockingQueue<ByteBuf> reads = r.reads();
             // Several ring buffers' worth in one write: the armed receive fills them in one go.
             byte[] data = new byte[BUFFER_SIZE * 4];
             new Random(7).nextBytes(data);
